@@ -1,0 +1,18 @@
+"""Public addresses, each inside a language prefix (see newsroom/urls.py)."""
+
+from django.urls import path
+
+from articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("news/", views.LatestNewsView.as_view(), name="latest"),
+    path("news/<int:pk>/", views.article_detail, name="article-short"),
+    path("news/<int:pk>-<str:slug>/", views.article_detail, name="article"),
+    path("category/<str:slug>/", views.CategoryView.as_view(), name="category"),
+    path("authors/<str:slug>/", views.AuthorView.as_view(), name="author"),
+    path("rss/", feeds.LatestArticlesFeed(), name="feed"),
+    path("category/<str:slug>/rss/", feeds.CategoryFeed(), name="category-feed"),
+]

@@ -1,0 +1,19 @@
+"""Root addresses: the admin, and the public site under a language prefix.
+
+`/` and unprefixed public paths redirect to the reader's preferred language
+(LocaleMiddleware reads Accept-Language).
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *i18n_patterns(path("", include("articles.urls"))),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

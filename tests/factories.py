@@ -1,0 +1,46 @@
+"""Small factories for test data: make_article(**overrides) and friends."""
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category
+
+_numbers = itertools.count(1)
+
+
+def translated(field: str, text: str, languages=LANGUAGE_CODES) -> dict[str, str]:
+    """{field_kk: "text [kk]", ...} for the given languages."""
+    return {f"{field}_{code}": f"{text} [{code}]" for code in languages}
+
+
+def make_category(**overrides) -> Category:
+    number = next(_numbers)
+    fields = translated("name", f"Category {number}")
+    fields.update(overrides)
+    return Category.objects.create(**fields)
+
+
+def make_author(**overrides) -> Author:
+    number = next(_numbers)
+    fields = translated("name", f"Author {number}")
+    fields.update(overrides)
+    return Author.objects.create(**fields)
+
+
+def make_article(languages=LANGUAGE_CODES, authors=(), **overrides) -> Article:
+    """A published article, public since an hour ago, readable in `languages`."""
+    number = next(_numbers)
+    fields = {
+        **translated("title", f"Article {number}", languages),
+        **translated("lead", f"Lead of article {number}", languages),
+        **translated("body", f"Body of article {number}.\n\nSecond paragraph.", languages),
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1, minutes=number),
+    }
+    fields.update(overrides)
+    article = Article.objects.create(**fields)
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    return article
