@@ -1,5 +1,6 @@
 """RSS 2.0 feeds per language: the latest news, and each category's."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,7 +23,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:latest")
 
     def items(self):
-        return Article.objects.public().for_listing()[:FEED_LENGTH]
+        return Article.objects.public().with_bylines()[:FEED_LENGTH]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -34,8 +35,9 @@ class LatestArticlesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item: Article) -> str:
-        # The short address never changes when a title (and so the slug) is edited.
-        return reverse("articles:article-short", kwargs={"pk": item.pk})
+        # The short address on the public site's own domain never changes,
+        # whatever host a reader used or however the title (and slug) is edited.
+        return settings.SITE_URL + reverse("articles:article-short", kwargs={"pk": item.pk})
 
     def item_pubdate(self, item: Article):
         return item.published_at
@@ -67,4 +69,4 @@ class CategoryFeed(LatestArticlesFeed):
         return category.get_absolute_url()
 
     def items(self, category: Category):
-        return Article.objects.public().filter(category=category).for_listing()[:FEED_LENGTH]
+        return Article.objects.public().filter(category=category).with_bylines()[:FEED_LENGTH]

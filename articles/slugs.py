@@ -19,9 +19,7 @@ def make_slug(text: str, language: str) -> str:
 
 def unique_slug(slug: str, others: QuerySet, field: str) -> str:
     """`slug`, or `slug-2`, `slug-3`... whichever no other row uses in `field`."""
-    taken = set(
-        others.filter(**{f"{field}__startswith": slug}).values_list(field, flat=True)
-    )
+    taken = set(others.filter(**{f"{field}__startswith": slug}).values_list(field, flat=True))
     candidate, number = slug, 2
     while candidate in taken:
         candidate = f"{slug}-{number}"

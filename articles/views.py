@@ -135,7 +135,7 @@ class AuthorView(TranslatedSlugListView):
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    article = get_object_or_404(Article.objects.published().for_listing(), pk=pk)
+    article = get_object_or_404(Article.objects.published().with_bylines(), pk=pk)
 
     def url_in_language(code: str) -> str | None:
         return article.get_absolute_url(code) if article.has_language(code) else None

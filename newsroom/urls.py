@@ -9,6 +9,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Newsroom: editors' desk")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Articles, authors and categories")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

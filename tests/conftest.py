@@ -7,3 +7,15 @@ def _default_language():
     """Each test starts in the default language, whatever the last one activated."""
     with translation.override("kk"):
         yield
+
+
+@pytest.fixture
+def tiny_png() -> bytes:
+    """A real 3x2 PNG, made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2), "teal").save(buffer, "PNG")
+    return buffer.getvalue()

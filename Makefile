@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both depend on `make install`, which is quick when nothing changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGS:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format messages lock serve
+
+install: $(INSTALLED) $(COMPILED)
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+		{ echo "Newsroom needs Python 3.13 as python3 (see .python-version), or PYTHON=/path/to/python3.13"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# Serve the site with demo content on the embedded SQLite database.
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole test suite; set DATABASE_URL to run it against PostgreSQL.
+test: install
+	$(BIN)/python -m pytest
+
+# A production-like server: gunicorn, DEBUG off, static files through whitenoise.
+# Needs SECRET_KEY (and ALLOWED_HOSTS for a real host name) in the environment.
+WORKERS ?= 2
+serve: install
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the translation catalogues from the code (needs GNU gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l kk -l ru --ignore=.venv --ignore=tests
+
+# Re-resolve the dependencies after editing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --group dev --universal --python-version 3.13 \
+		--generate-hashes --no-header --quiet -o requirements.lock

@@ -1,0 +1,218 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from articles.models import Article, Byline, Category
+from tests.factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def article_form(**overrides) -> dict:
+    """The article change form as a browser would post it."""
+    data = {
+        "title_kk": "",
+        "title_ru": "",
+        "title_en": "",
+        "slug_kk": "",
+        "slug_ru": "",
+        "slug_en": "",
+        "lead_kk": "",
+        "lead_ru": "",
+        "lead_en": "",
+        "body_kk": "",
+        "body_ru": "",
+        "body_en": "",
+        "cover_caption_kk": "",
+        "cover_caption_ru": "",
+        "cover_caption_en": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "category": "",
+        "source": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_article_list_shows_columns_filters_and_languages(editor_client):
+    category = make_category()
+    make_article(languages=["kk", "ru"], category=category, title_kk="Қазақша тақырып")
+    response = editor_client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Қазақша тақырып" in page
+    assert str(category) in page
+    assert '<span title="Русский">ru</span>' in page
+    assert '<span title="English">en</span>' not in page
+    assert "?language=-en" in page  # the "missing: English" filter
+
+
+def test_article_list_filters_by_missing_language(editor_client):
+    make_article(languages=["kk"], title_kk="Тек қазақша")
+    make_article(title_en="Everywhere")
+    page = editor_client.get(
+        reverse("admin:articles_article_changelist") + "?language=-en"
+    ).content.decode()
+    assert "Тек қазақша" in page
+    assert "Everywhere" not in page
+
+
+def test_article_search_finds_titles_in_every_language(editor_client):
+    make_article(languages=["ru"], title_ru="Бюджет утверждён")
+    make_article(title_en="Unrelated")
+    url = reverse("admin:articles_article_changelist")
+    page = editor_client.get(url, {"q": "Бюджет"}).content.decode()
+    assert "Бюджет утверждён" in page
+    assert "Unrelated" not in page
+
+
+def test_add_page_has_a_tab_per_language_with_bundled_assets(editor_client):
+    response = editor_client.get(reverse("admin:articles_article_add"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for code in ("kk", "ru", "en"):
+        assert f'name="title_{code}"' in page
+    assert "tabbed_translation_fields.js" in page
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in page
+    assert "//ajax.googleapis.com" not in page
+
+
+def test_editor_adds_an_article_with_authors_in_order(editor_client):
+    first, second = make_author(), make_author()
+    data = article_form(
+        title_ru="Новый закон",
+        body_ru="Текст закона.",
+        status="published",
+        **{
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-0-author": str(second.pk),
+            "bylines-0-position": "0",
+            "bylines-1-author": str(first.pk),
+            "bylines-1-position": "1",
+        },
+    )
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.slug_ru == "novyi-zakon"
+    assert article.published_at is not None
+    assert [byline.author for byline in Byline.objects.filter(article=article)] == [second, first]
+    assert Article.objects.public("ru").get() == article
+
+
+def test_change_page_opens_and_saves(editor_client):
+    article = make_article()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_client.get(url).status_code == 200
+    data = article_form(
+        title_kk=article.title_kk,
+        body_kk=article.body_kk,
+        title_en="Edited title",
+        body_en=article.body_en,
+        status="published",
+        published_at_0=article.published_at.astimezone().strftime("%Y-%m-%d"),
+        published_at_1=article.published_at.astimezone().strftime("%H:%M:%S"),
+    )
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "Edited title"
+
+
+def test_article_without_any_title_gets_a_form_error_and_keeps_the_text(editor_client):
+    data = article_form(body_en="A body the editor typed and must not lose.")
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Write a title in at least one language." in page
+    assert "A body the editor typed and must not lose." in page
+    assert not Article.objects.exists()
+
+
+def test_duplicate_category_slug_gets_a_form_error_and_keeps_the_text(editor_client):
+    existing = make_category()
+    data = {
+        "name_kk": "Жаңа айдар",
+        "name_ru": "Новая рубрика",
+        "name_en": "New section",
+        "slug_kk": "",
+        "slug_ru": "",
+        "slug_en": existing.slug_en,
+        "description_kk": "",
+        "description_ru": "Описание, которое нельзя потерять.",
+        "description_en": "",
+        "position": "3",
+    }
+    response = editor_client.post(reverse("admin:articles_category_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "errorlist" in page
+    assert "Описание, которое нельзя потерять." in page
+    assert Category.objects.count() == 1
+
+
+def test_category_needs_a_name_in_every_language(editor_client):
+    data = {"name_kk": "Спорт", "name_ru": "", "name_en": "", "position": "0"}
+    response = editor_client.post(reverse("admin:articles_category_add"), data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Category.objects.exists()
+
+
+def test_publish_and_withdraw_actions(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    url = reverse("admin:articles_article_changelist")
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert Article.objects.published().filter(pk=draft.pk).exists()
+    editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.WITHDRAWN
+    assert not Article.objects.published().exists()
+
+
+def test_category_and_author_autocomplete_answer(editor_client):
+    make_category(name_en="Economy")
+    make_author(name_en="Daniyar Omarov")
+    for model, field, term in (("article", "category", "Econ"), ("byline", "author", "Daniyar")):
+        response = editor_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "articles", "model_name": model, "field_name": field, "term": term},
+        )
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 1
+
+
+def test_view_on_site_links_the_public_page(editor_client):
+    article = make_article(languages=["ru"])
+    page = editor_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    assert "/r/" in page  # Django's "view on site" redirect
+    redirect = editor_client.get(
+        reverse(
+            "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, article.pk]
+        )
+    )
+    assert redirect["Location"].endswith(article.get_absolute_url("ru"))
+
+
+def test_admin_requires_staff(client):
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,56 @@
+"""Every public page costs the same number of SQL queries however many articles exist."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+# The counts the pages are held to (see README, "Performance").
+EXPECTED_QUERIES = {
+    "home": 3,
+    "latest": 3,
+    "article": 4,
+    "category": 4,
+    "author": 4,
+    "feed": 2,
+    "category-feed": 3,
+}
+
+
+def build_archive(size: int):
+    category = make_category()
+    authors = [make_author(), make_author()]
+    articles = [
+        make_article(category=category, authors=authors, featured=(number % 3 == 0))
+        for number in range(size)
+    ]
+    return category, authors[0], articles[-1]
+
+
+def page_urls(category, author, article) -> dict[str, str]:
+    return {
+        "home": "/ru/",
+        "latest": "/ru/news/",
+        "article": article.get_absolute_url("ru"),
+        "category": category.get_absolute_url("ru"),
+        "author": author.get_absolute_url("ru"),
+        "feed": "/ru/rss/",
+        "category-feed": f"/ru/category/{category.slug_ru}/rss/",
+    }
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_each_page_costs_a_fixed_number_of_queries(client, size):
+    urls = page_urls(*build_archive(size))
+    counts = {page: count_queries(client, url) for page, url in urls.items()}
+    assert counts == EXPECTED_QUERIES

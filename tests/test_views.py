@@ -1,0 +1,246 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["kk", "ru", "en"]
+LATEST_HEADING = {"kk": "Соңғы жаңалықтар", "ru": "Последние новости", "en": "Latest news"}
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def category():
+    return make_category()
+
+
+@pytest.fixture
+def author():
+    return make_author()
+
+
+@pytest.fixture
+def article(category, author):
+    return make_article(category=category, authors=[author], featured=True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_shows_featured_and_latest_articles(client, article, language):
+    other = make_article()
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    page = html(response)
+    assert f'<html lang="{language}"' in page
+    assert article.title_in(language) in page
+    assert other.title_in(language) in page
+    assert LATEST_HEADING[language] in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_latest_news_lists_twenty_a_page_newest_first(client, language):
+    now = timezone.now()
+    articles = [make_article(published_at=now - timedelta(minutes=i)) for i in range(25)]
+    first = html(client.get(f"/{language}/news/"))
+    second = html(client.get(f"/{language}/news/?page=2"))
+    assert first.count('class="card-title"') == 20
+    assert second.count('class="card-title"') == 5
+    assert first.index(articles[0].title_in(language)) < first.index(articles[1].title_in(language))
+    assert articles[24].title_in(language) in second
+    assert 'rel="next" href="?page=2"' in first
+
+
+@pytest.mark.parametrize("page", ["0", "3", "junk", "-1", "99999999999999999999"])
+def test_latest_news_page_out_of_range_or_junk_is_404(client, page):
+    make_article()
+    assert client.get(f"/en/news/?page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_article_page_shows_everything_a_reader_needs(client, article, category, author, language):
+    article.source = "Kazinform"
+    article.cover_caption_en = "Caption in English"
+    article.save()
+    newer = make_article(published_at=timezone.now())
+    response = client.get(article.get_absolute_url(language))
+    assert response.status_code == 200
+    page = html(response)
+    assert page.count("<h1") == 1
+    assert f"<h1>{article.title_in(language)}</h1>" in page
+    assert getattr(article, f"lead_{language}") in page
+    assert f'href="{category.get_absolute_url(language)}"' in page
+    assert f'href="{author.get_absolute_url(language)}"' in page
+    assert "Kazinform" in page
+    assert re.search(r'<time datetime="[^"]+">[^<]+</time>', page)
+    assert LATEST_HEADING[language] in page
+    assert newer.title_in(language) in page
+    assert "<main" in page and "<header" in page and "<footer" in page
+
+
+def test_article_body_renders_as_escaped_paragraphs(client):
+    article = make_article(body_en="First <script>alert(1)</script> & more.\n\nSecond.")
+    page = html(client.get(article.get_absolute_url("en")))
+    assert "<p>First &lt;script&gt;alert(1)&lt;/script&gt; &amp; more.</p>" in page
+    assert "<p>Second.</p>" in page
+    assert "<script>alert" not in page
+
+
+def test_article_dates_are_localized(client):
+    published = timezone.make_aware(timezone.datetime(2025, 11, 25, 14, 30))
+    article = make_article(published_at=published)
+    assert "25 қараша 2025 ж., 14:30" in html(client.get(article.get_absolute_url("kk")))
+    assert "25 ноября 2025, 14:30" in html(client.get(article.get_absolute_url("ru")))
+    assert "25 November 2025, 14:30" in html(client.get(article.get_absolute_url("en")))
+
+
+def test_missing_author_image_caption_and_category_are_left_out(client):
+    article = make_article(category=None, source="", lead_en="")
+    page = html(client.get(article.get_absolute_url("en")))
+    assert "None" not in page
+    assert "<img" not in page
+    assert "<figcaption" not in page
+    assert 'class="byline"' not in page
+    assert 'class="kicker"' not in page
+    assert 'class="lead"' not in page
+
+
+def test_cover_image_is_shown_with_its_caption_and_dimensions(client, tiny_png):
+    article = make_article(cover_caption_en="The new line near Dostyk")
+    article.cover.save("cover.png", ContentFile(tiny_png))
+    page = html(client.get(article.get_absolute_url("en")))
+    assert f'src="{article.cover.url}"' in page
+    assert 'alt="The new line near Dostyk"' in page
+    assert 'width="3" height="2"' in page
+    assert "<figcaption>The new line near Dostyk</figcaption>" in page
+
+
+def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, article):
+    canonical = article.get_absolute_url("ru")
+    for url in (f"/ru/news/{article.pk}/", f"/ru/news/{article.pk}-old-title/"):
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == canonical
+
+
+def test_article_in_a_missing_language_is_404_naming_where_it_exists(client):
+    article = make_article(languages=["kk", "ru"])
+    response = client.get(f"/en/news/{article.pk}/")
+    assert response.status_code == 404
+    page = html(response)
+    assert f'href="{article.get_absolute_url("kk")}"' in page
+    assert f'href="{article.get_absolute_url("ru")}"' in page
+    assert article.title_kk not in page
+    assert article.body_ru not in page
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.WITHDRAWN},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "withdrawn", "scheduled"],
+)
+def test_unpublished_articles_are_404_and_absent_from_every_page(
+    client, category, author, overrides
+):
+    hidden = make_article(category=category, authors=[author], featured=True, **overrides)
+    assert client.get(hidden.get_absolute_url("en")).status_code == 404
+    for url in (
+        "/en/",
+        "/en/news/",
+        category.get_absolute_url("en"),
+        author.get_absolute_url("en"),
+        "/en/rss/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert hidden.title_en not in html(response), url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/news/999999/",
+        "/en/news/999999-slug/",
+        "/en/category/nothing/",
+        "/en/authors/nobody/",
+        "/en/nothing/",
+        "/xx/",
+    ],
+)
+def test_unknown_things_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_category_page_lists_its_public_articles(client, category, article, language):
+    elsewhere = make_article(category=make_category())
+    response = client.get(category.get_absolute_url(language))
+    assert response.status_code == 200
+    page = html(response)
+    assert f"<h1>{getattr(category, f'name_{language}')}</h1>" in page
+    assert article.title_in(language) in page
+    assert elsewhere.title_in(language) not in page
+    assert f'href="/{language}/category/{getattr(category, f"slug_{language}")}/rss/"' in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_author_page_lists_their_public_articles(client, author, article, language):
+    by_someone_else = make_article(authors=[make_author()])
+    response = client.get(author.get_absolute_url(language))
+    assert response.status_code == 200
+    page = html(response)
+    assert f"<h1>{getattr(author, f'name_{language}')}</h1>" in page
+    assert article.title_in(language) in page
+    assert by_someone_else.title_in(language) not in page
+
+
+def test_category_slug_of_another_language_redirects_to_this_language(client, category):
+    response = client.get(f"/en/category/{category.slug_kk}/")
+    assert response.status_code == 301
+    assert response["Location"] == category.get_absolute_url("en")
+
+
+def test_language_switcher_links_the_same_article_only_where_it_exists(client):
+    article = make_article(languages=["kk", "en"])
+    page = html(client.get(article.get_absolute_url("kk")))
+    switcher = page[page.index('class="languages"') :]
+    switcher = switcher[: switcher.index("</nav>")]
+    assert f'href="{article.get_absolute_url("en")}"' in switcher
+    assert "/ru/" not in switcher
+    assert 'aria-current="page" lang="kk"' in switcher
+
+
+def test_language_switcher_on_a_category_uses_each_languages_slug(client, category):
+    page = html(client.get(category.get_absolute_url("kk")))
+    assert f'href="{category.get_absolute_url("ru")}"' in page
+    assert f'href="{category.get_absolute_url("en")}"' in page
+
+
+@pytest.mark.parametrize(
+    ("accept", "language"), [("ru-RU,ru;q=0.9", "ru"), ("en-US", "en"), ("kk", "kk"), ("de", "kk")]
+)
+def test_root_redirects_by_the_browsers_preferred_language(client, accept, language):
+    response = client.get("/", headers={"accept-language": accept})
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_links_its_rss_feed_in_the_head(client, language):
+    page = html(client.get(f"/{language}/"))
+    feed_link = (
+        '<link rel="alternate" type="application/rss+xml" '
+        f'title="{LATEST_HEADING[language]}" href="/{language}/rss/">'
+    )
+    assert feed_link in page
