@@ -11,8 +11,8 @@ urlpatterns = [
     path("news/", views.LatestNewsView.as_view(), name="latest"),
     path("news/<int:pk>/", views.article_detail, name="article-short"),
     path("news/<int:pk>-<str:slug>/", views.article_detail, name="article"),
-    path("category/<str:slug>/", views.CategoryView.as_view(), name="category"),
-    path("authors/<str:slug>/", views.AuthorView.as_view(), name="author"),
+    path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("rss/", feeds.LatestArticlesFeed(), name="feed"),
-    path("category/<str:slug>/rss/", feeds.CategoryFeed(), name="category-feed"),
+    path("category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category-feed"),
 ]

@@ -244,3 +244,26 @@ def test_every_page_links_its_rss_feed_in_the_head(client, language):
         f'title="{LATEST_HEADING[language]}" href="/{language}/rss/">'
     )
     assert feed_link in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/news/99999999999999999999999/",
+        "/en/news/99999999999999999999-slug/",
+        "/en/category/%00/",
+        "/en/authors/a%00b/",
+        "/en/category/%00/rss/",
+        "/en/category/%F0%9F%98%80/",
+        "/en/news/?page=%00",
+    ],
+)
+def test_junk_in_public_urls_is_404_never_a_server_error(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_junk_slug_on_a_real_article_redirects_to_its_address(client):
+    article = make_article()
+    response = client.get(f"/en/news/{article.pk}-%00%F0%9F%98%80/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url("en")
