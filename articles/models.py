@@ -217,6 +217,7 @@ class Article(models.Model):
         help_text=_("Who the story comes from, e.g. the agency."),
     )
     legacy_key = models.CharField(
+        _("legacy key"),
         max_length=80,
         unique=True,
         null=True,

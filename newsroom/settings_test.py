@@ -8,8 +8,10 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 from newsroom.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))  # noqa: F405
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-static-"))  # noqa: F405
+# Each test gets a media directory of its own (tests/conftest.py); this one is never written.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "newsroom-test-media"  # noqa: F405
+STATIC_ROOT = Path(tempfile.gettempdir()) / "newsroom-test-static"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing one
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

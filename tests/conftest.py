@@ -3,6 +3,12 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to a directory that pytest cleans up."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language, whatever the last one activated."""
     with translation.override("kk"):
