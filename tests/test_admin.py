@@ -216,3 +216,14 @@ def test_admin_requires_staff(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_action_messages_speak_the_editors_language_with_correct_plurals(editor_client):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(5)]
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    response = editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk for draft in drafts]},
+        follow=True,
+    )
+    assert "5 статей опубликовано." in response.content.decode()
