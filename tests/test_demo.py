@@ -1,0 +1,100 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from PIL import Image
+
+from articles.models import Article, Author, Category
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["kk", "ru", "en"]
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str | None:
+    match = re.search(r"with the password: (\S+)", output)
+    return match.group(1) if match else None
+
+
+@pytest.fixture
+def demo_output():
+    return load_demo()
+
+
+def test_demo_fills_every_page_with_articles_categories_and_authors(demo_output):
+    assert Article.objects.count() >= 30
+    assert Category.objects.count() == 5
+    assert Author.objects.count() == 4
+    for code in LANGUAGES:
+        assert Article.objects.public(code).count() >= 10, code
+        assert Article.objects.public(code).filter(featured=True).exists(), code
+
+
+def test_some_demo_articles_lack_a_language(demo_output):
+    public = Article.objects.published()
+    for code in LANGUAGES:
+        assert public.count() > public.in_language(code).count(), code
+
+
+def test_demo_covers_are_real_images(demo_output):
+    with_cover = Article.objects.exclude(cover="")
+    assert with_cover.count() >= 5
+    for article in with_cover:
+        with Image.open(article.cover.path) as image:
+            assert image.size == (article.cover_width, article.cover_height)
+
+
+def test_demo_has_a_draft_a_withdrawn_and_a_scheduled_article_nobody_sees(demo_output):
+    hidden = Article.objects.exclude(pk__in=Article.objects.published())
+    statuses = set(hidden.values_list("status", flat=True))
+    assert statuses == {"draft", "withdrawn", "published"}  # published: scheduled for tomorrow
+
+
+def test_every_public_demo_page_renders(client, demo_output):
+    for code in LANGUAGES:
+        for url in [f"/{code}/", f"/{code}/news/", f"/{code}/rss/"]:
+            assert client.get(url).status_code == 200, url
+        for article in Article.objects.public(code):
+            response = client.get(article.get_absolute_url(code))
+            assert response.status_code == 200
+            assert "None" not in response.content.decode()
+        for category in Category.objects.all():
+            assert client.get(category.get_absolute_url(code)).status_code == 200
+        for author in Author.objects.all():
+            assert client.get(author.get_absolute_url(code)).status_code == 200
+
+
+def test_loading_twice_changes_nothing(demo_output):
+    count = Article.objects.count()
+    second = load_demo()
+    assert Article.objects.count() == count
+    assert "not loaded" in second
+
+
+def test_demo_editor_gets_a_generated_password_printed_once(demo_output):
+    password = printed_password(demo_output)
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.is_staff and editor.is_superuser
+    assert password and editor.check_password(password)
+    assert "/admin/" in demo_output
+
+    again = load_demo()
+    assert printed_password(again) is None
+    assert "changepassword editor" in again
+    editor.refresh_from_db()
+    assert editor.check_password(password)
+
+
+def test_each_new_database_gets_a_different_password(demo_output):
+    first = printed_password(demo_output)
+    get_user_model().objects.filter(username="editor").delete()
+    second = printed_password(load_demo())
+    assert first and second and first != second
