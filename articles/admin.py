@@ -1,7 +1,9 @@
 """The editors' desk: one tab per language for every translated field."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -70,6 +72,8 @@ class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["category"]
     inlines = [BylineInline]
+    # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
     actions = ["publish", "withdraw"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [

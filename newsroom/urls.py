@@ -8,8 +8,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 admin.site.site_header = _("Newsroom: editors' desk")
 admin.site.site_title = _("Newsroom")
@@ -17,6 +19,8 @@ admin.site.index_title = _("Articles, authors and categories")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
     *i18n_patterns(path("", include("articles.urls"))),
 ]
 

@@ -267,3 +267,9 @@ def test_junk_slug_on_a_real_article_redirects_to_its_address(client):
     response = client.get(f"/en/news/{article.pk}-%00%F0%9F%98%80/")
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url("en")
+
+
+def test_favicon_is_served_from_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/favicon.svg")
