@@ -29,6 +29,13 @@ class AuthorAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_filter = ["is_active"]
     search_fields = [localized("name", code) for code, _name in settings.LANGUAGES]
 
+    def get_search_results(self, request, queryset, search_term):
+        # The byline autocomplete offers only active authors; existing bylines stay.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
+
 
 class LanguagePresentFilter(admin.SimpleListFilter):
     """Articles that can (or cannot yet) be read in a language."""

@@ -227,3 +227,21 @@ def test_action_messages_speak_the_editors_language_with_correct_plurals(editor_
         follow=True,
     )
     assert "5 статей опубликовано." in response.content.decode()
+
+
+def test_inactive_authors_are_not_offered_for_new_bylines_but_keep_theirs(editor_client):
+    retired = make_author(name_en="Retired Reporter", is_active=False)
+    make_author(name_en="Active Reporter")
+    article = make_article(authors=[retired])
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "byline",
+            "field_name": "author",
+            "term": "Reporter",
+        },
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["Active Reporter"]
+    change_page = reverse("admin:articles_article_change", args=[article.pk])
+    assert "Retired Reporter" in editor_client.get(change_page).content.decode()
