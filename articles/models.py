@@ -34,26 +34,34 @@ def per_language_unique_slugs(model_name: str) -> list[models.UniqueConstraint]:
     ]
 
 
-class TranslatedSlugMixin:
-    """Fill each language's empty slug, unique in that language, from its name."""
+class NamedPage:
+    """A model with a public page per language, addressed by its slug in that language.
 
-    slug_source = "name"
+    Each language's empty slug is filled on save from the name in that
+    language, unique among the model's rows.
+    """
 
-    def fill_slugs(self) -> None:
-        for code in LANGUAGE_CODES:
-            source = getattr(self, localized(self.slug_source, code)) or ""
-            if not getattr(self, localized("slug", code)) and source.strip():
-                slug = make_slug(source, code)
-                others = type(self).objects.exclude(pk=self.pk)
-                slug = unique_slug(slug, others, localized("slug", code))
-                setattr(self, localized("slug", code), slug)
+    url_name: str
 
     def save(self, *args, **kwargs):
-        self.fill_slugs()
+        for code in LANGUAGE_CODES:
+            name = getattr(self, localized("name", code)) or ""
+            if not getattr(self, localized("slug", code)) and name.strip():
+                others = type(self).objects.exclude(pk=self.pk)
+                slug = unique_slug(make_slug(name, code), others, localized("slug", code))
+                setattr(self, localized("slug", code), slug)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self, language: str | None = None) -> str:
+        language = language or translation.get_language()
+        slug = getattr(self, localized("slug", language))
+        with translation.override(language):
+            return reverse(self.url_name, kwargs={"slug": slug})
 
-class Category(TranslatedSlugMixin, models.Model):
+
+class Category(NamedPage, models.Model):
+    url_name = "articles:category"
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
@@ -77,15 +85,10 @@ class Category(TranslatedSlugMixin, models.Model):
     def __str__(self) -> str:
         return self.name or first_filled(self, "name")
 
-    def get_absolute_url(self, language: str | None = None) -> str:
-        language = language or translation.get_language()
-        with translation.override(language):
-            return reverse(
-                "articles:category", kwargs={"slug": getattr(self, localized("slug", language))}
-            )
 
+class Author(NamedPage, models.Model):
+    url_name = "articles:author"
 
-class Author(TranslatedSlugMixin, models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
         _("slug"),
@@ -109,13 +112,6 @@ class Author(TranslatedSlugMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name or first_filled(self, "name")
-
-    def get_absolute_url(self, language: str | None = None) -> str:
-        language = language or translation.get_language()
-        with translation.override(language):
-            return reverse(
-                "articles:author", kwargs={"slug": getattr(self, localized("slug", language))}
-            )
 
 
 class ArticleQuerySet(models.QuerySet):

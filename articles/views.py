@@ -39,11 +39,6 @@ def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
     return links
 
 
-def same_page_in(name: str, **kwargs) -> Callable[[str], str]:
-    """For pages that exist in every language: the same named page, re-prefixed."""
-    return lambda code: reverse(name, kwargs=kwargs)
-
-
 class PublicArticleListView(ListView):
     """A paginated list of public articles in the active language."""
 
@@ -71,7 +66,8 @@ class HomeView(TemplateView):
         featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
         context["featured"] = featured
         context["latest"] = public.exclude(pk__in=[a.pk for a in featured])[:LATEST_ON_HOME]
-        context["language_links"] = language_links(same_page_in("articles:home"))
+        # reverse() inside language_links() adds each language's prefix.
+        context["language_links"] = language_links(lambda code: reverse("articles:home"))
         return context
 
 
@@ -85,8 +81,8 @@ class LatestNewsView(PublicArticleListView):
 class TranslatedSlugListView(PublicArticleListView):
     """A list that belongs to an object found by its slug in the active language.
 
-    A slug from another language (or an old one) answers 301 to this
-    language's address, so links shared between editions keep working.
+    A slug from another language answers 301 to this language's address,
+    so links shared between editions keep working.
     """
 
     model: type[Category] | type[Author]
@@ -94,16 +90,15 @@ class TranslatedSlugListView(PublicArticleListView):
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
         slug = kwargs["slug"]
-        lookup = Q()
-        for code in LANGUAGE_CODES:
-            lookup |= Q(**{localized("slug", code): slug})
-        candidates = list(self.model.objects.filter(lookup)[:2])
-        if not candidates:
-            raise Http404
-        exact = [c for c in candidates if getattr(c, localized("slug", language)) == slug]
-        self.object = exact[0] if exact else candidates[0]
-        if not exact:
-            return redirect(self.object.get_absolute_url(language), permanent=True)
+        self.object = self.model.objects.filter(**{localized("slug", language): slug}).first()
+        if self.object is None:
+            in_any_language = Q()
+            for code in LANGUAGE_CODES:
+                in_any_language |= Q(**{localized("slug", code): slug})
+            found = self.model.objects.filter(in_any_language).first()
+            if found is None:
+                raise Http404
+            return redirect(found.get_absolute_url(language), permanent=True)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
