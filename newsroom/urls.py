@@ -10,6 +10,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -20,7 +21,11 @@ admin.site.index_title = _("Articles, authors and categories")
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    # Lazy: the hashed name is known only once collectstatic has run.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("favicon.svg"), permanent=True),
+    ),
     *i18n_patterns(path("", include("articles.urls"))),
 ]
 
