@@ -1,17 +1,28 @@
 """The editors' desk: one tab per language for every translated field."""
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+from reversion.admin import VersionAdmin
 
-from articles.models import Article, Author, Byline, Category, localized
+from articles import dashboard, presence, revisions, roles
+from articles.forms import ArticleAdminForm, WithdrawForm
+from articles.models import Article, Author, Byline, Category, LanguageAssignment, localized
+from articles.preview import preview_url
 
 TITLE_SEARCH_FIELDS = [localized("title", code) for code, _name in settings.LANGUAGES]
 
@@ -37,8 +48,8 @@ class AuthorAdmin(TabbedDjangoJqueryTranslationAdmin):
         return queryset, may_have_duplicates
 
 
-class LanguagePresentFilter(admin.SimpleListFilter):
-    """Articles that can (or cannot yet) be read in a language."""
+class LanguageFilter(admin.SimpleListFilter):
+    """Articles by the state of one language: written, missing, live or stale."""
 
     title = _("language")
     parameter_name = "language"
@@ -46,21 +57,27 @@ class LanguagePresentFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         choices = []
         for code, name in settings.LANGUAGES:
-            choices.append((code, name))
-            choices.append((f"-{code}", _("Missing: %(language)s") % {"language": name}))
+            choices += [
+                (code, name),
+                (f"-{code}", _("Missing: %(language)s") % {"language": name}),
+                (f"live:{code}", _("Live: %(language)s") % {"language": name}),
+                (f"stale:{code}", _("Stale: %(language)s") % {"language": name}),
+            ]
         return choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        code = value.removeprefix("-")
+        value = self.value() or ""
+        kind, _sep, code = value.rpartition(":") if ":" in value else ("", "", value)
+        missing = code.startswith("-")
+        code = code.removeprefix("-")
         if code not in dict(settings.LANGUAGES):
             return queryset
-        present = queryset.in_language(code)
-        if value.startswith("-"):
-            return queryset.exclude(pk__in=present.values("pk"))
-        return present
+        if kind == "live":
+            return queryset.published(code)
+        if kind == "stale":
+            return queryset.stale_in(code)
+        written = queryset.in_language(code)
+        return queryset.exclude(pk__in=written.values("pk")) if missing else written
 
 
 class BylineInline(admin.TabularInline):
@@ -70,58 +87,280 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "position"]
 
 
+LANGUAGE_STATE_LABELS = {
+    "missing": _("missing"),
+    "written": _("not live"),
+    "scheduled": _("scheduled"),
+    "live": _("live"),
+}
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
-    list_display = ["__str__", "status", "category", "published_at", "languages_present"]
-    list_filter = ["status", "category", LanguagePresentFilter, "featured"]
+class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
+    form = ArticleAdminForm
+    list_display = ["__str__", "status", "category", "created_at", "translation_status"]
+    list_filter = ["status", "category", LanguageFilter, "featured"]
     list_select_related = ["category"]
     search_fields = TITLE_SEARCH_FIELDS
-    date_hierarchy = "published_at"
+    date_hierarchy = "created_at"
     autocomplete_fields = ["category"]
     inlines = [BylineInline]
     # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
     actions = ["publish", "withdraw"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "preview_links",
+        "translation_status",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_caption"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "category", "featured", "source"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "withdrawal_reason",
+                    "category",
+                    "featured",
+                    "source",
+                    "original_language",
+                ]
+            },
         ),
-        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Correction"), {"fields": ["correction"], "classes": ["collapse"]}),
+        (
+            _("Preview and record"),
+            {
+                "fields": [
+                    "preview_links",
+                    "translation_status",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "based_on_version",
+                ]
+            },
+        ),
     ]
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    # Who may do what (articles/roles.py), enforced here on the server.
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_edit(request.user, obj))
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("articles.publish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *roles.locked_fields(request.user)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.restoring_over_version = getattr(request, "restoring_over_version", None)
+        if "status" in form.base_fields:
+            allowed = roles.allowed_statuses(request.user)
+            field = form.base_fields["status"]
+            field.choices = [choice for choice in field.choices if choice[0] in allowed]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # The change form: who else is editing, and previews.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id and object_id.isdigit():
+            extra_context["others_editing"] = presence.mark_present(int(object_id), request.user)
+            extra_context["presence_url"] = reverse(
+                "admin:articles_article_presence", args=[object_id]
+            )
+            extra_context["heartbeat_seconds"] = presence.HEARTBEAT_SECONDS
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context.get("adminform") and context["adminform"].form
+        context["conflict_changes"] = getattr(form, "conflict_changes", [])
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="articles_article_dashboard",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def presence_view(self, request, object_id: int):
+        """The change form's heartbeat: mark the editor present, list the others."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        others = presence.mark_present(article.pk, request.user)
+        return JsonResponse({"others": [entry.name for entry in others]})
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, article: Article) -> str:
+        if not article.pk:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            (
+                (preview_url(article, code), name)
+                for code, name in settings.LANGUAGES
+                if article.has_language(code)
+            ),
+        ) or _("Write a title and a body in a language to preview it.")
 
     @admin.display(description=_("languages"))
-    def languages_present(self, article: Article) -> str:
+    def translation_status(self, article: Article) -> str:
         return format_html_join(
             " ",
-            '<span title="{}">{}</span>',
-            ((name, code) for code, name in settings.LANGUAGES if article.has_language(code)),
+            '<span class="language-state {}" title="{}">{}: {}{}</span>',
+            (
+                (
+                    article.language_state(code),
+                    name,
+                    code,
+                    LANGUAGE_STATE_LABELS[article.language_state(code)],
+                    f" ({_('stale')})" if article.is_stale(code) else "",
+                )
+                for code, name in settings.LANGUAGES
+            ),
         )
 
-    @admin.action(description=_("Publish the selected articles"), permissions=["change"])
+    # History: compare two versions field by field, per language.
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        extra_context = {**(extra_context or {}), "versions": revisions.versions_of(article)}
+        return super().history_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Remember the live edit_version before django-reversion puts the old row in place.
+        stored = Article.objects.filter(pk=unquote(object_id)).values_list(
+            "edit_version", flat=True
+        )
+        request.restoring_over_version = stored.first()
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id: int):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        picked = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(pk.isdigit() and len(pk) < 19 for pk in picked):
+            raise Http404
+        versions = revisions.versions_of(article)
+        older, newer = (versions.filter(pk=int(pk)).first() for pk in picked)
+        if older is None or newer is None:
+            raise Http404
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Compare versions of “%(article)s”") % {"article": article},
+            "article": article,
+            "older": older,
+            "newer": newer,
+            "changes": revisions.changes_between(older.field_dict, newer.field_dict),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    # The desk's dashboard.
+
+    def dashboard_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Desk"),
+            **dashboard.desk_overview(),
+        }
+        return TemplateResponse(request, "admin/articles/article/dashboard.html", context)
+
+    # Bulk actions: only for those who may publish (has_publish_permission).
+
+    @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish(self, request, queryset):
-        now = timezone.now()
-        # Keep a scheduled time; articles without one go out now.
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        updated = queryset.exclude(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.PUBLISHED, updated_at=now
-        )
+        published = 0
+        for article in queryset:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(_("Published"))
+                article.publish_now()
+            published += 1
         self.message_user(
             request,
-            ngettext("%d article published.", "%d articles published.", updated) % updated,
+            ngettext("%d article published.", "%d articles published.", published) % published,
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Withdraw the selected articles"), permissions=["change"])
+    @admin.action(description=_("Withdraw the selected articles"), permissions=["publish"])
     def withdraw(self, request, queryset):
-        updated = queryset.filter(~Q(status=Article.Status.WITHDRAWN)).update(
-            status=Article.Status.WITHDRAWN, updated_at=timezone.now()
-        )
-        self.message_user(
-            request,
-            ngettext("%d article withdrawn.", "%d articles withdrawn.", updated) % updated,
-            messages.SUCCESS,
-        )
+        form = WithdrawForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            for article in queryset:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(_("Withdrawn: %(reason)s") % {"reason": reason})
+                    article.status = Article.Status.WITHDRAWN
+                    article.withdrawal_reason = reason
+                    article.save()
+            count = len(queryset)
+            self.message_user(
+                request,
+                ngettext("%d article withdrawn.", "%d articles withdrawn.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Withdraw articles"),
+            "articles": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+class LanguageAssignmentInline(admin.TabularInline):
+    model = LanguageAssignment
+    extra = 0
+    verbose_name_plural = _("Languages this user translates (for translators)")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class DeskUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, LanguageAssignmentInline]

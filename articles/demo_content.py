@@ -145,13 +145,16 @@ def create_story(story: dict, categories: dict, authors: dict) -> Article:
     article = Article(
         category=categories[story["category"]],
         status=status,
-        published_at=None if status == Article.Status.DRAFT else published_at,
         featured=story.get("featured", False),
         source=story.get("source", ""),
     )
     for code in LANGUAGE_CODES:
-        for field, text in story.get(code, {}).items():
+        if code not in story:
+            continue
+        for field, text in story[code].items():
             setattr(article, localized(field, code), text)
+        if status != Article.Status.DRAFT:
+            setattr(article, localized("published_at", code), published_at)
     if story.get("cover"):
         article.cover.save(f"{story['key']}.jpg", draw_cover(story), save=False)
     article.save()

@@ -29,6 +29,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
+        if item.correction:
+            return f"{item.summary}\n\n{_('Correction')}: {item.correction}"
         return item.summary
 
     def item_link(self, item: Article) -> str:
@@ -43,7 +45,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return item.updated_at
+        return item.updated_in(translation.get_language())
 
     def item_author_name(self, item: Article) -> str | None:
         return ", ".join(author.name for author in item.byline_authors) or None

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -106,7 +107,8 @@ def import_file(
     it was first imported, else now.
     """
     legacy = parse_legacy_article(read_legacy_text(path), language=language)
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Imported from {path.name}")
         article = Article.objects.filter(legacy_key=legacy.legacy_key).first()
         created = article is None
         if article is None:
@@ -119,9 +121,9 @@ def import_file(
             setattr(article, localized("slug", legacy.language), "")
         setattr(article, title_column, legacy.title)
         setattr(article, localized("body", legacy.language), legacy.body)
-        article.published_at = (
-            legacy.published_at or default_date or article.published_at or timezone.now()
-        )
+        go_live_column = localized("published_at", legacy.language)
+        go_live = legacy.published_at or default_date or getattr(article, go_live_column)
+        setattr(article, go_live_column, go_live or timezone.now())
         article.save()
         if legacy.author_name:
             author = find_or_create_author(legacy.author_name)

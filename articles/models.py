@@ -5,6 +5,8 @@ Text that readers see is translated per language by modeltranslation
 `title_<lang>` column, and readers never get another language's text.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -115,25 +117,44 @@ class Author(NamedPage, models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
-        """The only door to public content: published, and its time has come.
+    def published(self, language: str | None = None) -> "ArticleQuerySet":
+        """The only door to public content: articles live in `language`.
 
-        A future published_at is a scheduled article; it appears by itself.
+        Live means: status published, that language's go-live time has come,
+        and a title and a body in that language. Without a language: live
+        in at least one. A future go-live time schedules a language; it
+        appears by itself when its time comes.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now()
+        if language is not None:
+            return self.filter(live_in(language, now))
+        live_anywhere = Q()
+        for code in LANGUAGE_CODES:
+            live_anywhere |= live_in(code, now)
+        return self.filter(live_anywhere)
 
     def in_language(self, language: str | None = None) -> "ArticleQuerySet":
-        """Articles that have a title and a body in the language."""
-        language = language or translation.get_language()
-        query = Q()
-        for field in ("title", "body"):
-            column = localized(field, language)
-            query &= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
-        return self.filter(query)
+        """Articles that have a title and a body in the language (live or not)."""
+        return self.filter(has_text_in(language or translation.get_language()))
 
     def public(self, language: str | None = None) -> "ArticleQuerySet":
-        """Published articles that readers of `language` can read, newest first."""
-        return self.published().in_language(language).order_by("-published_at", "-id")
+        """What readers of `language` (the active one by default) see, newest first."""
+        language = language or translation.get_language()
+        return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
+
+    def stale_in(self, language: str) -> "ArticleQuerySet":
+        """Articles whose `language` text is older than the latest change to the original's."""
+        stale = Q(pk__in=[])
+        for original in LANGUAGE_CODES:
+            if original != language:
+                stale |= Q(original_language=original) & Q(
+                    **{
+                        f"{localized('text_changed_at', language)}__lt": models.F(
+                            localized("text_changed_at", original)
+                        )
+                    }
+                )
+        return self.filter(stale)
 
     def for_listing(self) -> "ArticleQuerySet":
         """Fetch what a list of articles shows (their category) in the same query."""
@@ -146,9 +167,43 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def has_text_in(language: str) -> Q:
+    query = Q()
+    for field in ("title", "body"):
+        column = localized(field, language)
+        query &= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+    return query
+
+
+def live_in(language: str, now) -> Q:
+    return (
+        Q(status=Article.Status.PUBLISHED)
+        & Q(**{f"{localized('published_at', language)}__lte": now})
+        & has_text_in(language)
+    )
+
+
+def per_language_indexes() -> list[models.Index]:
+    """The hot queries: the latest live articles in a language, overall and per category."""
+    indexes = []
+    for code in LANGUAGE_CODES:
+        published_at = f"-{localized('published_at', code)}"
+        indexes += [
+            models.Index(fields=["status", published_at], name=f"article_live_{code}"),
+            models.Index(
+                fields=["category", "status", published_at], name=f"article_category_{code}"
+            ),
+        ]
+    return indexes
+
+
+TEXT_FIELDS = ("title", "lead", "body")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -176,6 +231,11 @@ class Article(models.Model):
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    correction = models.TextField(
+        _("correction"),
+        blank=True,
+        help_text=_("A public correction note, shown at the end of the article and in its feed."),
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),
@@ -195,13 +255,44 @@ class Article(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(
-        _("publication time"),
+        _("go-live time"),
         null=True,
         blank=True,
         help_text=_(
-            "Readers see a published article from this time on. "
-            "A time in the future schedules it. Left empty, publishing sets it to now."
+            "Readers of this language see the article from this time on, once it is "
+            "published; a future time schedules it, an empty one keeps this language "
+            "off the site. Publishing an article that has no go-live time in any "
+            "language sets every written language live now."
         ),
+    )
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Internal: why the article was withdrawn. Readers never see it."),
+    )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language the story was written in; the others are translations of it. "
+            "Left empty, it is the first language with a title."
+        ),
+    )
+    text_changed_at = models.DateTimeField(
+        _("text changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When this language's title, lead or body last changed."),
+    )
+    revised_at = models.DateTimeField(
+        _("revised"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When this language's text last changed while readers could see it."),
     )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Featured articles lead the home page.")
@@ -221,6 +312,21 @@ class Article(models.Model):
         editable=False,
         help_text=_("Identifies an article imported from the old site, so re-imports update it."),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts saves, so that a save based on an older version is refused."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -229,25 +335,42 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        ordering = ["-published_at", "-id"]
-        get_latest_by = "published_at"
-        indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
-            models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_published"
-            ),
-            models.Index(fields=["featured", "status", "-published_at"], name="article_featured"),
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        indexes = per_language_indexes()
+        permissions = [
+            ("publish_article", _("Can publish, schedule and withdraw articles")),
         ]
 
     def __str__(self) -> str:
         return self.title or first_filled(self, "title") or str(_("(untitled)"))
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        for code in self.languages:
-            if not getattr(self, localized("slug", code)):
+        previous = Article.objects.filter(pk=self.pk).first() if self.pk else None
+        now = timezone.now()
+        for code in LANGUAGE_CODES:
+            for field in TEXT_FIELDS:
+                # Text that is only white space is no text: the database's rule for
+                # "written in this language" (has_text_in) compares with "".
+                value = getattr(self, localized(field, code))
+                if value and not value.strip():
+                    setattr(self, localized(field, code), "")
+            text = self.text_in(code)
+            if any(text) and (previous is None or previous.text_in(code) != text):
+                setattr(self, localized("text_changed_at", code), now)
+                if previous is not None and previous.is_live_in(code):
+                    setattr(self, localized("revised_at", code), now)
+            if self.has_language(code) and not getattr(self, localized("slug", code)):
                 setattr(self, localized("slug", code), make_slug(self.title_in(code), code))
+        if self.status == self.Status.PUBLISHED and not self.go_live_times:
+            for code in self.languages:
+                setattr(self, localized("published_at", code), now)
+        if not self.original_language:
+            self.original_language = next(
+                (code for code in LANGUAGE_CODES if self.title_in(code)), ""
+            )
+        # Never backwards, even when a restored old version is saved.
+        self.edit_version = max(self.edit_version, previous.edit_version if previous else 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
@@ -272,9 +395,27 @@ class Article(models.Model):
             raise ValidationError(
                 _("A published article needs a title and a body in at least one language.")
             )
+        if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
+            raise ValidationError({"withdrawal_reason": _("Say why the article is withdrawn.")})
+
+    def publish_now(self) -> None:
+        """Publish: each written language without a go-live time goes live now.
+
+        Languages scheduled for later keep their time.
+        """
+        now = timezone.now()
+        self.status = self.Status.PUBLISHED
+        for code in self.languages:
+            if getattr(self, localized("published_at", code)) is None:
+                setattr(self, localized("published_at", code), now)
+        self.save()
 
     def title_in(self, language: str) -> str:
         return getattr(self, localized("title", language)) or ""
+
+    def text_in(self, language: str) -> tuple[str, ...]:
+        """The language's title, lead and body: what a translation translates."""
+        return tuple(getattr(self, localized(field, language)) or "" for field in TEXT_FIELDS)
 
     def has_language(self, language: str) -> bool:
         return all(
@@ -283,16 +424,48 @@ class Article(models.Model):
 
     @property
     def languages(self) -> list[str]:
-        """The languages in which this article can be read, in settings order."""
+        """The languages in which this article is written, in settings order."""
         return [code for code in LANGUAGE_CODES if self.has_language(code)]
 
     @property
-    def is_public(self) -> bool:
+    def go_live_times(self) -> dict[str, datetime]:
+        """Each language's go-live time, where one is set."""
+        times = {code: getattr(self, localized("published_at", code)) for code in LANGUAGE_CODES}
+        return {code: time for code, time in times.items() if time is not None}
+
+    def is_live_in(self, language: str) -> bool:
+        """The same rule as ArticleQuerySet.published(language), for one loaded article."""
+        go_live = getattr(self, localized("published_at", language), None)
         return (
             self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and go_live is not None
+            and go_live <= timezone.now()
+            and self.has_language(language)
         )
+
+    def language_state(self, language: str) -> str:
+        """missing, written (not live), scheduled or live: the desk's view of a language."""
+        if not any(self.text_in(language)):
+            return "missing"
+        go_live = getattr(self, localized("published_at", language))
+        if self.status != self.Status.PUBLISHED or go_live is None:
+            return "written"
+        return "live" if self.is_live_in(language) else "scheduled"
+
+    def is_stale(self, language: str) -> bool:
+        """A translation older than the latest change to the original's text."""
+        original = self.original_language
+        if not original or language == original or not any(self.text_in(language)):
+            return False
+        translated = getattr(self, localized("text_changed_at", language))
+        source_changed = getattr(self, localized("text_changed_at", original))
+        return bool(translated and source_changed and translated < source_changed)
+
+    def updated_in(self, language: str) -> datetime | None:
+        """When the text readers see in `language` last changed, if it changed after going live."""
+        go_live = getattr(self, localized("published_at", language))
+        revised = getattr(self, localized("revised_at", language))
+        return revised if go_live and revised and revised > go_live else None
 
     @property
     def byline_authors(self) -> list[Author]:
@@ -337,3 +510,25 @@ def first_filled(instance: models.Model, field: str) -> str:
         if value:
             return value
     return ""
+
+
+class LanguageAssignment(models.Model):
+    """A language a translator may edit (see articles/roles.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="language_assignments",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("translation language")
+        verbose_name_plural = _("translation languages")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "language"], name="language_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_language_display()

@@ -23,4 +23,15 @@ class AuthorTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "lead", "body", "cover_caption")
+    fields = (
+        "title",
+        "slug",
+        "lead",
+        "body",
+        "cover_caption",
+        "correction",
+        # Each language goes live on its own, and its text changes on its own.
+        "published_at",
+        "text_changed_at",
+        "revised_at",
+    )

@@ -133,10 +133,10 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     article = get_object_or_404(Article.objects.published().with_bylines(), pk=pk)
 
     def url_in_language(code: str) -> str | None:
-        return article.get_absolute_url(code) if article.has_language(code) else None
+        return article.get_absolute_url(code) if article.is_live_in(code) else None
 
     links = language_links(url_in_language)
-    if not article.has_language(language):
+    if not article.is_live_in(language):
         # Never fallback text: say where the article can be read instead.
         context = {"language_links": links, "available": [link for link in links if link.url]}
         return render(request, "articles/article_missing_language.html", context, status=404)
@@ -146,5 +146,10 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(canonical, permanent=True)
 
     latest = Article.objects.public().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
-    context = {"article": article, "latest": latest, "language_links": links}
+    context = {
+        "article": article,
+        "updated_at": article.updated_in(language),
+        "latest": latest,
+        "language_links": links,
+    }
     return render(request, "articles/article.html", context)

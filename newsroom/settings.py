@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
+    "reversion",
     "articles",
 ]
 
@@ -138,6 +139,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# How long a shared preview link works, in seconds (a week by default).
+PREVIEW_MAX_AGE = env.int("PREVIEW_MAX_AGE", default=7 * 24 * 3600)
 
 # The admin's language tabs need jQuery UI; ours is bundled, never from a CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"

@@ -14,6 +14,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from articles import preview
+
 admin.site.site_header = _("Newsroom: editors' desk")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Articles, authors and categories")
@@ -26,6 +28,8 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static_url, str)("favicon.svg"), permanent=True),
     ),
+    # A preview carries its language in the token, so it has no language prefix.
+    path("preview/<str:token>/", preview.article_preview, name="article-preview"),
     *i18n_patterns(path("", include("articles.urls"))),
 ]
 

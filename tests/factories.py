@@ -29,15 +29,22 @@ def make_author(**overrides) -> Author:
     return Author.objects.create(**fields)
 
 
-def make_article(languages=LANGUAGE_CODES, authors=(), **overrides) -> Article:
-    """A published article, public since an hour ago, readable in `languages`."""
+_AN_HOUR_AGO = object()
+
+
+def make_article(
+    languages=LANGUAGE_CODES, authors=(), published_at=_AN_HOUR_AGO, **overrides
+) -> Article:
+    """A published article, live in each of `languages` since `published_at` (an hour ago)."""
     number = next(_numbers)
+    if published_at is _AN_HOUR_AGO:
+        published_at = timezone.now() - timedelta(hours=1, minutes=number)
     fields = {
         **translated("title", f"Article {number}", languages),
         **translated("lead", f"Lead of article {number}", languages),
         **translated("body", f"Body of article {number}.\n\nSecond paragraph.", languages),
+        **{f"published_at_{code}": published_at for code in languages},
         "status": Article.Status.PUBLISHED,
-        "published_at": timezone.now() - timedelta(hours=1, minutes=number),
     }
     fields.update(overrides)
     article = Article.objects.create(**fields)

@@ -36,8 +36,18 @@ def article_form(**overrides) -> dict:
         "cover_caption_ru": "",
         "cover_caption_en": "",
         "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
+        "published_at_kk_0": "",
+        "published_at_kk_1": "",
+        "published_at_ru_0": "",
+        "published_at_ru_1": "",
+        "published_at_en_0": "",
+        "published_at_en_1": "",
+        "withdrawal_reason": "",
+        "original_language": "",
+        "correction_kk": "",
+        "correction_ru": "",
+        "correction_en": "",
+        "based_on_version": "",
         "category": "",
         "source": "",
         "bylines-TOTAL_FORMS": "0",
@@ -57,9 +67,10 @@ def test_article_list_shows_columns_filters_and_languages(editor_client):
     page = response.content.decode()
     assert "Қазақша тақырып" in page
     assert str(category) in page
-    assert '<span title="Русский">ru</span>' in page
-    assert '<span title="English">en</span>' not in page
+    assert 'title="Русский">ru: live</span>' in page
+    assert 'title="English">en: missing</span>' in page
     assert "?language=-en" in page  # the "missing: English" filter
+    assert "?language=stale%3Aen" in page
 
 
 def test_article_list_filters_by_missing_language(editor_client):
@@ -110,7 +121,8 @@ def test_editor_adds_an_article_with_authors_in_order(editor_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     article = Article.objects.get()
     assert article.slug_ru == "novyi-zakon"
-    assert article.published_at is not None
+    assert article.published_at_ru is not None
+    assert article.published_at_kk is None  # no text in Kazakh: not live there
     assert [byline.author for byline in Byline.objects.filter(article=article)] == [second, first]
     assert Article.objects.public("ru").get() == article
 
@@ -125,8 +137,11 @@ def test_change_page_opens_and_saves(editor_client):
         title_en="Edited title",
         body_en=article.body_en,
         status="published",
-        published_at_0=article.published_at.astimezone().strftime("%Y-%m-%d"),
-        published_at_1=article.published_at.astimezone().strftime("%H:%M:%S"),
+        **{
+            f"published_at_{code}_{part}": article.published_at_kk.astimezone().strftime(format)
+            for code in ("kk", "en")
+            for part, format in (("0", "%Y-%m-%d"), ("1", "%H:%M:%S"))
+        },
     )
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
@@ -180,9 +195,22 @@ def test_publish_and_withdraw_actions(editor_client):
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
     assert Article.objects.published().filter(pk=draft.pk).exists()
-    editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    asked = editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    assert "Reason for withdrawal" in asked.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED  # nothing happens without a reason
+    editor_client.post(
+        url,
+        {
+            "action": "withdraw",
+            "_selected_action": [draft.pk],
+            "apply": "1",
+            "reason": "Wrong figures",
+        },
+    )
     draft.refresh_from_db()
     assert draft.status == Article.Status.WITHDRAWN
+    assert draft.withdrawal_reason == "Wrong figures"
     assert not Article.objects.published().exists()
 
 

@@ -118,3 +118,12 @@ def test_str_shows_a_title_even_when_the_active_language_lacks_one():
     article = make_article(languages=["ru"])
     with translation.override("en"):
         assert str(article) == article.title_ru
+
+
+def test_white_space_is_no_text_so_lists_and_pages_agree():
+    article = make_article(languages=["kk"])
+    article.title_en, article.body_en = "  ", " \n"
+    article.published_at_en = timezone.now() - timedelta(hours=1)
+    article.save()
+    assert not Article.objects.published("en").exists()
+    assert not article.is_live_in("en")

@@ -1,0 +1,114 @@
+"""An article's saved versions (django-reversion), compared field by field per language.
+
+django-reversion was chosen over django-simple-history because it stores
+each version as the instance serialised at save time, so the per-language
+columns modeltranslation adds after the models are built are all kept, and
+it follows the bylines; simple-history builds its history table before those
+columns exist.
+"""
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
+
+from articles.models import LANGUAGE_CODES, Article, Category, localized
+
+TRANSLATED_FIELDS = ("title", "slug", "lead", "body", "cover_caption", "correction", "published_at")
+SHARED_FIELDS = (
+    "status",
+    "category_id",
+    "featured",
+    "source",
+    "cover",
+    "original_language",
+    "withdrawal_reason",
+)
+LONG_TEXT_FIELDS = ("lead", "body", "correction")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs between two versions; `language` is None for shared fields."""
+
+    field: str
+    language: str | None
+    before: str
+    after: str
+
+    @property
+    def label(self) -> str:
+        name = "category" if self.field == "category_id" else self.field
+        return str(Article._meta.get_field(name).verbose_name).capitalize()
+
+    @property
+    def language_name(self) -> str:
+        return dict(settings.LANGUAGES).get(self.language, "") if self.language else ""
+
+    @property
+    def diff(self) -> list[tuple[str, str]]:
+        """Line-by-line ("-", "+" or " ", line) for long texts; empty for short values."""
+        if self.field not in LONG_TEXT_FIELDS:
+            return []
+        lines = difflib.ndiff(self.before.splitlines(), self.after.splitlines())
+        return [(line[0], line[2:]) for line in lines if line[:1] in "-+ "]
+
+
+def field_values(article: Article) -> dict[str, Any]:
+    """The compared fields of a saved article, keyed as in a version's field_dict."""
+    names = [localized(f, code) for f in TRANSLATED_FIELDS for code in LANGUAGE_CODES]
+    names += SHARED_FIELDS
+    return {name: getattr(article, name) for name in names}
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """What differs, per language first (in settings order), then the shared fields."""
+    changes = []
+    for code in LANGUAGE_CODES:
+        for field in TRANSLATED_FIELDS:
+            name = localized(field, code)
+            if shown(before.get(name)) != shown(after.get(name)):
+                changes.append(
+                    FieldChange(field, code, shown(before.get(name)), shown(after.get(name)))
+                )
+    for name in SHARED_FIELDS:
+        old, new = shown(before.get(name), name), shown(after.get(name), name)
+        if old != new:
+            changes.append(FieldChange(name, None, old, new))
+    return changes
+
+
+def shown(value: Any, field: str = "") -> str:
+    """A field's value as an editor reads it."""
+    if value in (None, ""):
+        return ""
+    if field == "category_id":
+        category = Category.objects.filter(pk=value).first()
+        return str(category) if category else str(value)
+    if field == "status":
+        return str(Article.Status(value).label)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(getattr(value, "name", value))
+
+
+def versions_of(article: Article):
+    """The article's versions, newest first."""
+    return (
+        Version.objects.get_for_object(article)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def version_at_edit(article: Article, edit_version: int) -> Version | None:
+    """The version saved when the article's edit counter reached `edit_version`."""
+    for version in versions_of(article):
+        if version.field_dict.get("edit_version") == edit_version:
+            return version
+    return None
