@@ -12,7 +12,9 @@ PORT ?= 8000
 
 .PHONY: install run test lint format messages lock serve
 
-install: $(INSTALLED) $(COMPILED)
+LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
+
+install: $(INSTALLED) $(COMPILED) $(LATIN_CATALOG)
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
@@ -23,6 +25,10 @@ $(INSTALLED): requirements.lock
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# The Latin-script Kazakh interface is the Kazakh one, transliterated.
+$(LATIN_CATALOG): locale/kk/LC_MESSAGES/django.po articles/transliteration.py $(INSTALLED)
+	DEBUG=1 $(BIN)/python manage.py build_latin_catalog
 
 # Serve the site with demo content on the embedded SQLite database.
 run: export DEBUG ?= 1

@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -21,24 +21,48 @@ from reversion.admin import VersionAdmin
 
 from articles import dashboard, presence, revisions, roles
 from articles.forms import ArticleAdminForm, WithdrawForm
-from articles.models import Article, Author, Byline, Category, LanguageAssignment, localized
+from articles.languages import EDITIONS, SCRIPT_VARIANTS, WRITTEN_LANGUAGES, localized
+from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, LanguageAssignment
 from articles.preview import preview_url
+from articles.slugs import make_slug
+from articles.transliteration import to_latin
 
-TITLE_SEARCH_FIELDS = [localized("title", code) for code, _name in settings.LANGUAGES]
+TITLE_SEARCH_FIELDS = [localized("title", code) for code in EDITIONS]
+MAX_SLUG_SOURCE = 1000
+
+
+def script_variant_columns(*fields: str) -> list[str]:
+    """The columns of script variants, which are filled on save and never typed."""
+    return [localized(field, variant) for field in fields for variant in SCRIPT_VARIANTS]
+
+
+class WrittenLanguagesAdmin(TabbedDjangoJqueryTranslationAdmin):
+    """A tab per language editors write; script variants (`exclude`d) are filled on save."""
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = set(self.exclude or ())
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
+class CategoryAdmin(WrittenLanguagesAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
-    search_fields = [localized("name", code) for code, _name in settings.LANGUAGES]
+    search_fields = [localized("name", code) for code in EDITIONS]
+    exclude = script_variant_columns("name", "slug", "description")
+    change_form_template = "admin/articles/slugged_change_form.html"
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedDjangoJqueryTranslationAdmin):
+class AuthorAdmin(WrittenLanguagesAdmin):
     list_display = ["name", "slug", "is_active"]
     list_filter = ["is_active"]
-    search_fields = [localized("name", code) for code, _name in settings.LANGUAGES]
+    search_fields = [localized("name", code) for code in EDITIONS]
+    exclude = script_variant_columns("name", "slug", "bio")
+    change_form_template = "admin/articles/slugged_change_form.html"
 
     def get_search_results(self, request, queryset, search_term):
         # The byline autocomplete offers only active authors; existing bylines stay.
@@ -56,7 +80,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         choices = []
-        for code, name in settings.LANGUAGES:
+        for code, name in WRITTEN_LANGUAGES:
             choices += [
                 (code, name),
                 (f"-{code}", _("Missing: %(language)s") % {"language": name}),
@@ -70,7 +94,7 @@ class LanguageFilter(admin.SimpleListFilter):
         kind, _sep, code = value.rpartition(":") if ":" in value else ("", "", value)
         missing = code.startswith("-")
         code = code.removeprefix("-")
-        if code not in dict(settings.LANGUAGES):
+        if code not in dict(WRITTEN_LANGUAGES):
             return queryset
         if kind == "live":
             return queryset.published(code)
@@ -96,7 +120,7 @@ LANGUAGE_STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
+class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
     form = ArticleAdminForm
     list_display = ["__str__", "status", "category", "created_at", "translation_status"]
     list_filter = ["status", "category", LanguageFilter, "featured"]
@@ -108,7 +132,11 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
     # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
     actions = ["publish", "withdraw"]
+    exclude = script_variant_columns(
+        "title", "slug", "lead", "body", "cover_caption", "correction", "published_at"
+    )
     readonly_fields = [
+        "latin_edition",
         "preview_links",
         "translation_status",
         "created_by",
@@ -133,6 +161,18 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
             },
         ),
         (_("Correction"), {"fields": ["correction"], "classes": ["collapse"]}),
+        (
+            _("Kazakh in Latin script"),
+            {
+                "fields": ["latin_edition", *(f"latin_{field}" for field in LATIN_OVERRIDABLE)],
+                "classes": ["collapse"],
+                "description": _(
+                    "The Latin edition is converted from the Kazakh text when you save. "
+                    "Fill a field here only to correct the conversion by hand; "
+                    "a correction stays until you empty it."
+                ),
+            },
+        ),
         (
             _("Preview and record"),
             {
@@ -178,6 +218,10 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
 
     # The change form: who else is editing, and previews.
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "slug_source": "title"}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if object_id and object_id.isdigit():
@@ -206,12 +250,25 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
                 name="articles_article_compare",
             ),
             path(
+                "slug-preview/",
+                self.admin_site.admin_view(self.slug_preview_view),
+                name="articles_slug_preview",
+            ),
+            path(
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="articles_article_dashboard",
             ),
         ]
         return urls + super().get_urls()
+
+    def slug_preview_view(self, request):
+        """The slug the server would make, for the change forms' live preview."""
+        language = request.GET.get("language", "")
+        if language not in dict(WRITTEN_LANGUAGES):
+            return JsonResponse({"error": "unknown language"}, status=400)
+        text = request.GET.get("text", "")[:MAX_SLUG_SOURCE]
+        return JsonResponse({"slug": make_slug(text, language) if text.strip() else ""})
 
     def presence_view(self, request, object_id: int):
         """The change form's heartbeat: mark the editor present, list the others."""
@@ -220,6 +277,25 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
             raise PermissionDenied
         others = presence.mark_present(article.pk, request.user)
         return JsonResponse({"others": [entry.name for entry in others]})
+
+    @admin.display(description=_("Latin edition"))
+    def latin_edition(self, article: Article) -> str:
+        stale = article.stale_latin_overrides
+        warning = (
+            format_html(
+                '<p class="errornote">{}</p>',
+                _("The Kazakh text changed after these corrections were written: %(fields)s.")
+                % {
+                    "fields": ", ".join(
+                        str(Article._meta.get_field(f"latin_{f}").verbose_name) for f in stale
+                    )
+                },
+            )
+            if stale
+            else ""
+        )
+        title = getattr(article, localized("title", "kk-latn")) or to_latin(article.title_kk or "")
+        return format_html("{}<p>{}</p>", warning, title or "—")
 
     @admin.display(description=_("preview"))
     def preview_links(self, article: Article) -> str:
@@ -230,7 +306,7 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
             '<a href="{}" target="_blank" rel="noopener">{}</a>',
             (
                 (preview_url(article, code), name)
-                for code, name in settings.LANGUAGES
+                for code, name in settings.LANGUAGES  # the Latin edition too
                 if article.has_language(code)
             ),
         ) or _("Write a title and a body in a language to preview it.")
@@ -248,7 +324,7 @@ class ArticleAdmin(VersionAdmin, TabbedDjangoJqueryTranslationAdmin):
                     LANGUAGE_STATE_LABELS[article.language_state(code)],
                     f" ({_('stale')})" if article.is_stale(code) else "",
                 )
-                for code, name in settings.LANGUAGES
+                for code, name in WRITTEN_LANGUAGES
             ),
         )
 

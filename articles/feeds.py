@@ -7,12 +7,18 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from articles.languages import language_tag
 from articles.models import Article, Category, localized
 
 FEED_LENGTH = 50
 
 
 class LatestArticlesFeed(Feed):
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = language_tag(translation.get_language())  # kk-Latn, not kk-latn
+        return feed
+
     def title(self) -> str:
         return _("Newsroom: latest news")
 

@@ -15,18 +15,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
+from articles.scripts import fill_variants
 from articles.slugs import make_slug, unique_slug
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-
-
-def localized(field: str, language: str) -> str:
-    """The column that holds `field` in `language`, e.g. title_kk."""
-    return f"{field}_{language}"
 
 
 def per_language_unique_slugs(model_name: str) -> list[models.UniqueConstraint]:
-    """A slug is unique within each language; empty slugs are filled on save."""
+    """A slug is unique within each written language (a script variant shares its source's)."""
     return [
         models.UniqueConstraint(
             fields=[localized("slug", code)],
@@ -36,23 +31,47 @@ def per_language_unique_slugs(model_name: str) -> list[models.UniqueConstraint]:
     ]
 
 
+def regenerated_slug(instance, previous, code: str, source_field: str) -> str:
+    """The slug to keep, or "" to make a new one from a changed title or name.
+
+    A slug the editor wrote by hand stays; one that was made from the old
+    title follows the new title.
+    """
+    slug = getattr(instance, localized("slug", code)) or ""
+    if previous is None or not slug:
+        return slug
+    old_source = getattr(previous, localized(source_field, code)) or ""
+    new_source = getattr(instance, localized(source_field, code)) or ""
+    made_from_old = slug == make_slug(old_source, code) if old_source.strip() else False
+    if new_source != old_source and made_from_old:
+        return ""
+    return slug
+
+
 class NamedPage:
     """A model with a public page per language, addressed by its slug in that language.
 
     Each language's empty slug is filled on save from the name in that
-    language, unique among the model's rows.
+    language, unique among the model's rows; an old slug keeps redirecting
+    (RetiredSlug). Script variants are filled from their source language.
     """
 
     url_name: str
+    about_field: str  # the translated text beside the name: description, bio
 
     def save(self, *args, **kwargs):
+        previous = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         for code in LANGUAGE_CODES:
             name = getattr(self, localized("name", code)) or ""
-            if not getattr(self, localized("slug", code)) and name.strip():
+            slug = regenerated_slug(self, previous, code, "name")
+            if not slug and name.strip():
                 others = type(self).objects.exclude(pk=self.pk)
                 slug = unique_slug(make_slug(name, code), others, localized("slug", code))
-                setattr(self, localized("slug", code), slug)
+            setattr(self, localized("slug", code), slug)
+        fill_variants(self, converted=("name", self.about_field), copied=("slug",))
         super().save(*args, **kwargs)
+        if previous is not None:
+            RetiredSlug.retire_changed(previous, self)
 
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or translation.get_language()
@@ -63,6 +82,7 @@ class NamedPage:
 
 class Category(NamedPage, models.Model):
     url_name = "articles:category"
+    about_field = "description"
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -90,6 +110,7 @@ class Category(NamedPage, models.Model):
 
 class Author(NamedPage, models.Model):
     url_name = "articles:author"
+    about_field = "bio"
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(
@@ -186,18 +207,21 @@ def live_in(language: str, now) -> Q:
 def per_language_indexes() -> list[models.Index]:
     """The hot queries: the latest live articles in a language, overall and per category."""
     indexes = []
-    for code in LANGUAGE_CODES:
+    for code in EDITIONS:
         published_at = f"-{localized('published_at', code)}"
+        suffix = code.replace("-", "_")
         indexes += [
-            models.Index(fields=["status", published_at], name=f"article_live_{code}"),
+            models.Index(fields=["status", published_at], name=f"article_live_{suffix}"),
             models.Index(
-                fields=["category", "status", published_at], name=f"article_category_{code}"
+                fields=["category", "status", published_at], name=f"article_category_{suffix}"
             ),
         ]
     return indexes
 
 
 TEXT_FIELDS = ("title", "lead", "body")
+# Kazakh fields converted to the Latin edition, each of which an editor may override.
+LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
 
 
 class Article(models.Model):
@@ -273,7 +297,7 @@ class Article(models.Model):
     original_language = models.CharField(
         _("original language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=WRITTEN_LANGUAGES,
         blank=True,
         help_text=_(
             "The language the story was written in; the others are translations of it. "
@@ -293,6 +317,19 @@ class Article(models.Model):
         blank=True,
         editable=False,
         help_text=_("When this language's text last changed while readers could see it."),
+    )
+    latin_title = models.CharField(_("title in Latin script"), max_length=300, blank=True)
+    latin_lead = models.TextField(_("lead in Latin script"), blank=True)
+    latin_body = models.TextField(_("body in Latin script"), blank=True)
+    latin_cover_caption = models.CharField(
+        _("cover caption in Latin script"), max_length=300, blank=True
+    )
+    latin_correction = models.TextField(_("correction in Latin script"), blank=True)
+    latin_sources = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The Kazakh text each Latin override was written for."),
     )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Featured articles lead the home page.")
@@ -360,8 +397,10 @@ class Article(models.Model):
                 setattr(self, localized("text_changed_at", code), now)
                 if previous is not None and previous.is_live_in(code):
                     setattr(self, localized("revised_at", code), now)
-            if self.has_language(code) and not getattr(self, localized("slug", code)):
-                setattr(self, localized("slug", code), make_slug(self.title_in(code), code))
+            slug = regenerated_slug(self, previous, code, "title")
+            if not slug and self.has_language(code):
+                slug = make_slug(self.title_in(code), code)
+            setattr(self, localized("slug", code), slug)
         if self.status == self.Status.PUBLISHED and not self.go_live_times:
             for code in self.languages:
                 setattr(self, localized("published_at", code), now)
@@ -369,6 +408,13 @@ class Article(models.Model):
             self.original_language = next(
                 (code for code in LANGUAGE_CODES if self.title_in(code)), ""
             )
+        self.note_latin_override_sources(previous)
+        fill_variants(
+            self,
+            converted=LATIN_OVERRIDABLE,
+            copied=("slug", "published_at", "text_changed_at", "revised_at"),
+            overrides=lambda variant, field: getattr(self, f"latin_{field}"),
+        )
         # Never backwards, even when a restored old version is saved.
         self.edit_version = max(self.edit_version, previous.edit_version if previous else 0) + 1
         super().save(*args, **kwargs)
@@ -380,7 +426,7 @@ class Article(models.Model):
         falls back to the first language the article has.
         """
         language = language or translation.get_language()
-        if language not in LANGUAGE_CODES or not self.has_language(language):
+        if language not in EDITIONS or not self.has_language(language):
             language = (self.languages or [LANGUAGE_CODES[0]])[0]
         slug = getattr(self, localized("slug", language)) or ""
         with translation.override(language):
@@ -397,6 +443,27 @@ class Article(models.Model):
             )
         if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the article is withdrawn.")})
+
+    def note_latin_override_sources(self, previous: "Article | None") -> None:
+        """Remember the Kazakh text each Latin override was written for (to tell it went stale)."""
+        sources = dict(self.latin_sources or {})
+        for field in LATIN_OVERRIDABLE:
+            override = getattr(self, f"latin_{field}")
+            if not override:
+                sources.pop(field, None)
+            elif field not in sources or getattr(previous, f"latin_{field}", None) != override:
+                sources[field] = getattr(self, localized(field, "kk")) or ""
+        self.latin_sources = sources
+
+    @property
+    def stale_latin_overrides(self) -> list[str]:
+        """The overridden fields whose Kazakh text changed after the override was written."""
+        return [
+            field
+            for field, source in (self.latin_sources or {}).items()
+            if getattr(self, f"latin_{field}")
+            and source != (getattr(self, localized(field, "kk")) or "")
+        ]
 
     def publish_now(self) -> None:
         """Publish: each written language without a go-live time goes live now.
@@ -521,7 +588,7 @@ class LanguageAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="language_assignments",
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=WRITTEN_LANGUAGES)
 
     class Meta:
         verbose_name = _("translation language")
@@ -532,3 +599,44 @@ class LanguageAssignment(models.Model):
 
     def __str__(self) -> str:
         return self.get_language_display()
+
+
+class RetiredSlug(models.Model):
+    """A category's or author's former slug, which keeps answering 301 to the current page."""
+
+    model_name = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=10)
+    slug = models.SlugField(max_length=150)
+    retired_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_name", "language", "slug"], name="retired_slug_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} {self.object_id}: {self.slug} ({self.language})"
+
+    @classmethod
+    def retire_changed(cls, previous: NamedPage, current: NamedPage) -> None:
+        model_name = current._meta.model_name
+        for code in LANGUAGE_CODES:
+            old = getattr(previous, localized("slug", code))
+            new = getattr(current, localized("slug", code))
+            if old and old != new:
+                cls.objects.update_or_create(
+                    model_name=model_name,
+                    language=code,
+                    slug=old,
+                    defaults={"object_id": current.pk},
+                )
+            cls.objects.filter(model_name=model_name, language=code, slug=new).delete()
+
+    @classmethod
+    def owner(cls, model: type[NamedPage], slug: str) -> NamedPage | None:
+        """The object that once had `slug` in some language, if it still exists."""
+        retired = cls.objects.filter(model_name=model._meta.model_name, slug=slug).first()
+        return model.objects.filter(pk=retired.object_id).first() if retired else None

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles.models import LANGUAGE_CODES, Article, localized
+from articles.models import EDITIONS, Article, localized
 from articles.views import LATEST_BESIDE_ARTICLE, language_links
 
 SALT = "articles.preview"
@@ -38,7 +38,7 @@ def make_preview_token(article: Article, language: str, *, issued: int | None = 
     between languages on a preview page keep the lifetime of the token that
     was opened, so following them never extends it.
     """
-    if language not in LANGUAGE_CODES:
+    if language not in EDITIONS:
         raise ValueError(f"Unknown language: {language!r}")
     issued = int(time.time()) if issued is None else issued
     return signing.dumps([article.pk, language, issued], salt=SALT)
@@ -53,7 +53,7 @@ def unsign(token: str) -> tuple[int, str, int]:
     except signing.BadSignature as error:
         raise InvalidPreviewToken("The preview link is not valid.") from error
     match payload:
-        case [int() as pk, str() as language, int() as issued] if language in LANGUAGE_CODES:
+        case [int() as pk, str() as language, int() as issued] if language in EDITIONS:
             pass
         case _:
             raise InvalidPreviewToken("The preview link is not valid.")

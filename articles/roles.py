@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from articles.models import LANGUAGE_CODES, Article, localized
+from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, localized
 
 AUTHORS = "Authors"
 TRANSLATORS = "Translators"
@@ -91,6 +91,8 @@ def locked_fields(user: AbstractBaseUser) -> list[str]:
         for code in LANGUAGE_CODES
         if code not in own
     ]
+    if "kk" not in own:  # corrections to the Latin edition are Kazakh text
+        others += [f"latin_{field}" for field in LATIN_OVERRIDABLE]
     shared = [
         "status",
         "cover",

@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from slugify import slugify
 
+from articles.transliteration import kazakh_slug_text
+
 MAX_SLUG_LENGTH = 80
 FALLBACK_SLUG = "item"
 
@@ -10,9 +12,12 @@ FALLBACK_SLUG = "item"
 def make_slug(text: str, language: str) -> str:
     """An ASCII slug for `text`, written in `language`; never empty.
 
-    python-slugify romanises Cyrillic (Russian rules); Kazakh-specific
-    letters get the 2021 Latin alphabet in the languages issue.
+    Kazakh goes through the 2021 Latin alphabet folded to ASCII ("Мәулен" →
+    "maulen"; Unidecode would give "m-ulen"); Russian and other Cyrillic
+    through python-slugify's standard romanisation; English as it is.
     """
+    if language.split("-")[0] == "kk":
+        text = kazakh_slug_text(text)
     slug = slugify(text, max_length=MAX_SLUG_LENGTH, word_boundary=True)
     return slug or FALLBACK_SLUG
 

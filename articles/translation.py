@@ -1,24 +1,29 @@
 """Which fields readers see in their own language (django-modeltranslation).
 
-Each field listed gets one column per language in settings.LANGUAGES.
+Each field listed gets one column per edition in settings.LANGUAGES, script
+variants included (their columns are filled on save, see articles/scripts.py).
 """
 
 from modeltranslation.translator import TranslationOptions, register
 
+from articles.languages import LANGUAGE_CODES
 from articles.models import Article, Author, Category
+
+# A name in every written language; script variants are filled from their source.
+NAME_REQUIRED = {code: ("name",) for code in LANGUAGE_CODES}
 
 
 @register(Category)
 class CategoryTranslationOptions(TranslationOptions):
     fields = ("name", "slug", "description")
     # Navigation shows every category in every language, so a name is needed in each.
-    required_languages = {"default": ("name",)}
+    required_languages = NAME_REQUIRED
 
 
 @register(Author)
 class AuthorTranslationOptions(TranslationOptions):
     fields = ("name", "slug", "bio")
-    required_languages = {"default": ("name",)}
+    required_languages = NAME_REQUIRED
 
 
 @register(Article)

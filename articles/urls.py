@@ -12,6 +12,7 @@ urlpatterns = [
     path("news/<int:pk>/", views.article_detail, name="article-short"),
     path("news/<int:pk>-<str:slug>/", views.article_detail, name="article"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("authors/", views.AuthorIndexView.as_view(), name="authors"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("rss/", feeds.LatestArticlesFeed(), name="feed"),
     path("category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category-feed"),

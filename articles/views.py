@@ -12,7 +12,8 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
-from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category, localized
+from articles.collation import alphabetical
+from articles.models import EDITIONS, Article, Author, Byline, Category, RetiredSlug, localized
 
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
@@ -81,8 +82,8 @@ class LatestNewsView(PublicArticleListView):
 class TranslatedSlugListView(PublicArticleListView):
     """A list that belongs to an object found by its slug in the active language.
 
-    A slug from another language answers 301 to this language's address,
-    so links shared between editions keep working.
+    A slug from another language, or a former one, answers 301 to this
+    language's address, so links shared between editions keep working.
     """
 
     model: type[Category] | type[Author]
@@ -93,9 +94,10 @@ class TranslatedSlugListView(PublicArticleListView):
         self.object = self.model.objects.filter(**{localized("slug", language): slug}).first()
         if self.object is None:
             in_any_language = Q()
-            for code in LANGUAGE_CODES:
+            for code in EDITIONS:
                 in_any_language |= Q(**{localized("slug", code): slug})
             found = self.model.objects.filter(in_any_language).first()
+            found = found or RetiredSlug.owner(self.model, slug)
             if found is None:
                 raise Http404
             return redirect(found.get_absolute_url(language), permanent=True)
@@ -125,6 +127,21 @@ class AuthorView(TranslatedSlugListView):
     def get_queryset(self):
         authored = Byline.objects.filter(author=self.object).values("article_id")
         return super().get_queryset().filter(pk__in=authored)
+
+
+class AuthorIndexView(TemplateView):
+    """Every active author, in the alphabetical order of the reader's language."""
+
+    template_name = "articles/author_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = translation.get_language()
+        context["authors"] = alphabetical(
+            Author.objects.filter(is_active=True), localized("name", language), language
+        )
+        context["language_links"] = language_links(lambda code: reverse("articles:authors"))
+        return context
 
 
 @require_GET

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles.models import LANGUAGE_CODES, Article, Author, Category
+from articles.models import LANGUAGE_CODES, Article, Author, Category, localized
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -184,9 +184,9 @@ def test_no_public_page_feed_or_list_shows_a_hidden_article(client, site, langua
 def test_hidden_articles_own_addresses_are_404_and_show_nothing_of_them(client, site, language):
     start = []
     for kind, article in site.hidden.items():
-        if kind == "partly-live" and language == "kk":
+        if kind == "partly-live" and language in ("kk", "kk-latn"):  # live in Kazakh, both scripts
             continue
-        slug = getattr(article, f"slug_{language}")
+        slug = getattr(article, localized("slug", language))
         start += [f"/{language}/news/{article.pk}/", f"/{language}/news/{article.pk}-{slug}/"]
     fetched = crawl(client, start)
     assert {url: fetched[url].status for url in start} == dict.fromkeys(start, 404)

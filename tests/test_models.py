@@ -74,12 +74,18 @@ def test_each_language_gets_its_own_ascii_slug_from_its_title():
     assert article.slug_kk in (None, "")
 
 
-def test_edited_title_keeps_the_slug_so_links_stay_put():
+def test_an_automatic_slug_follows_an_edited_title():
     article = make_article()
-    slug = article.slug_en
     article.title_en = "A new title"
     article.save()
-    assert article.slug_en == slug
+    assert article.slug_en == "a-new-title"
+
+
+def test_a_slug_written_by_hand_stays_when_the_title_changes():
+    article = make_article(slug_en="budget-2027")
+    article.title_en = "A new title"
+    article.save()
+    assert article.slug_en == "budget-2027"
 
 
 def test_category_slugs_are_made_unique_per_language():
