@@ -109,3 +109,12 @@ def test_the_stylesheet_uses_logical_properties_so_layouts_mirror():
         css,
     )
     assert physical == []
+
+
+@pytest.mark.parametrize(
+    ("language", "friday"), [("kk", "Жұма"), ("kk-latn", "Jūma"), ("ru", "Пятница")]
+)
+def test_weekdays_are_spelled_right(language, friday):
+    friday_date = timezone.make_aware(timezone.datetime(2025, 11, 28, 12, 0))
+    with translation.override(language):
+        assert date_format(timezone.localtime(friday_date), "l") == friday
