@@ -22,7 +22,16 @@ from reversion.admin import VersionAdmin
 from articles import dashboard, presence, revisions, roles
 from articles.forms import ArticleAdminForm, WithdrawForm
 from articles.languages import EDITIONS, SCRIPT_VARIANTS, WRITTEN_LANGUAGES, localized
-from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, LanguageAssignment
+from articles.models import (
+    LATIN_OVERRIDABLE,
+    Article,
+    Author,
+    Byline,
+    Category,
+    Image,
+    LanguageAssignment,
+    Tag,
+)
 from articles.preview import preview_url
 from articles.slugs import make_slug
 from articles.transliteration import to_latin
@@ -70,6 +79,34 @@ class AuthorAdmin(WrittenLanguagesAdmin):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             queryset = queryset.filter(is_active=True)
         return queryset, may_have_duplicates
+
+
+@admin.register(Tag)
+class TagAdmin(WrittenLanguagesAdmin):
+    list_display = ["name", "slug"]
+    search_fields = [localized("name", code) for code in EDITIONS]
+    exclude = script_variant_columns("name", "slug")
+    change_form_template = "admin/articles/slugged_change_form.html"
+
+
+@admin.register(Image)
+class ImageAdmin(WrittenLanguagesAdmin):
+    list_display = ["thumbnail", "__str__", "credit", "width", "height", "created_at"]
+    search_fields = [
+        *(localized("caption", code) for code in EDITIONS),
+        *(localized("alt", code) for code in EDITIONS),
+        "credit",
+        "file",
+    ]
+    exclude = script_variant_columns("alt", "caption")
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, image: Image) -> str:
+        if not image.file:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="80" style="height:auto" loading="lazy">', image.file.url
+        )
 
 
 class LanguageFilter(admin.SimpleListFilter):
@@ -127,7 +164,7 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
     list_select_related = ["category"]
     search_fields = TITLE_SEARCH_FIELDS
     date_hierarchy = "created_at"
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "tags", "cover_image"]
     inlines = [BylineInline]
     # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
@@ -145,7 +182,7 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
-        (_("Cover image"), {"fields": ["cover", "cover_caption"]}),
+        (_("Cover image"), {"fields": ["cover_image", "cover_caption"]}),
         (
             _("Publication"),
             {
@@ -154,7 +191,9 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
                     "published_at",
                     "withdrawal_reason",
                     "category",
+                    "tags",
                     "featured",
+                    "breaking_until",
                     "source",
                     "original_language",
                 ]

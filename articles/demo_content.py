@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category, localized
+from articles.models import Image as Picture
 
 STORIES_FILE = Path(__file__).parent / "demo" / "stories.json"
 EDITOR_USERNAME = "editor"
@@ -152,15 +153,28 @@ def create_story(story: dict, categories: dict, authors: dict) -> Article:
         if code not in story:
             continue
         for field, text in story[code].items():
-            setattr(article, localized(field, code), text)
+            if field != "cover_caption":  # the caption belongs to the picture
+                setattr(article, localized(field, code), text)
         if status != Article.Status.DRAFT:
             setattr(article, localized("published_at", code), published_at)
     if story.get("cover"):
-        article.cover.save(f"{story['key']}.jpg", draw_cover(story), save=False)
+        article.cover_image = create_cover(story)
     article.save()
     for position, key in enumerate(story.get("authors", [])):
         Byline.objects.create(article=article, author=authors[key], position=position)
     return article
+
+
+def create_cover(story: dict) -> Picture:
+    """The story's cover in the media library, described in each language it is written in."""
+    picture = Picture(credit="Newsroom")
+    for code in LANGUAGE_CODES:
+        caption = story.get(code, {}).get("cover_caption", "")
+        setattr(picture, localized("caption", code), caption)
+        setattr(picture, localized("alt", code), caption)
+    picture.file.save(f"{story['key']}.jpg", draw_cover(story), save=False)
+    picture.save()
+    return picture
 
 
 def draw_cover(story: dict) -> ContentFile:

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from articles.languages import language_tag
-from articles.models import Article, Category, localized
+from articles.models import Article, Category, Tag, localized
 
 FEED_LENGTH = 50
 
@@ -78,3 +78,21 @@ class CategoryFeed(LatestArticlesFeed):
 
     def items(self, category: Category):
         return Article.objects.public().filter(category=category).with_bylines()[:FEED_LENGTH]
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str) -> Tag:
+        field = localized("slug", translation.get_language())
+        return get_object_or_404(Tag, **{field: slug})
+
+    def title(self, tag: Tag) -> str:
+        return _("Newsroom: %(tag)s") % {"tag": tag.name}
+
+    def description(self, tag: Tag) -> str:
+        return _("The latest news tagged %(tag)s.") % {"tag": tag.name}
+
+    def link(self, tag: Tag) -> str:
+        return tag.get_absolute_url()
+
+    def items(self, tag: Tag):
+        return Article.objects.public().filter(tags=tag).with_bylines()[:FEED_LENGTH]

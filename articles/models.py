@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from articles import images
 from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
 from articles.scripts import fill_variants
 from articles.slugs import make_slug, unique_slug
@@ -57,7 +58,7 @@ class NamedPage:
     """
 
     url_name: str
-    about_field: str  # the translated text beside the name: description, bio
+    about_field: str = ""  # the translated text beside the name: description, bio
 
     def save(self, *args, **kwargs):
         previous = type(self).objects.filter(pk=self.pk).first() if self.pk else None
@@ -68,7 +69,8 @@ class NamedPage:
                 others = type(self).objects.exclude(pk=self.pk)
                 slug = unique_slug(make_slug(name, code), others, localized("slug", code))
             setattr(self, localized("slug", code), slug)
-        fill_variants(self, converted=("name", self.about_field), copied=("slug",))
+        converted = ("name", self.about_field) if self.about_field else ("name",)
+        fill_variants(self, converted=converted, copied=("slug",))
         super().save(*args, **kwargs)
         if previous is not None:
             RetiredSlug.retire_changed(previous, self)
@@ -137,6 +139,74 @@ class Author(NamedPage, models.Model):
         return self.name or first_filled(self, "name")
 
 
+class Tag(NamedPage, models.Model):
+    url_name = "articles:tag"
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        blank=True,
+        help_text=_("The tag's address. Left empty, it is made from the name."),
+    )
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["id"]
+        constraints = per_language_unique_slugs("tag")
+
+    def __str__(self) -> str:
+        return self.name or first_filled(self, "name")
+
+
+class Image(models.Model):
+    """A picture in the media library, for covers and for images inside the text."""
+
+    file = models.ImageField(
+        _("image"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[images.validate_upload],
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for readers who cannot see it. Needed in every "
+            "language an article using it is published in."
+        ),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("Who took or owns the picture.")
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The resized copies served to readers (articles/images.py)."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.caption or first_filled(self, "caption") or self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        fill_variants(self, converted=("alt", "caption"))
+        images.prepare(self)
+        super().save(*args, **kwargs)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, language: str | None = None) -> "ArticleQuerySet":
         """The only door to public content: articles live in `language`.
@@ -178,8 +248,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(stale)
 
     def for_listing(self) -> "ArticleQuerySet":
-        """Fetch what a list of articles shows (their category) in the same query."""
-        return self.select_related("category")
+        """Fetch what a list of articles shows (category, cover) in the same query."""
+        return self.select_related("category", "cover_image")
 
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch every article's authors, in byline order, in one more query."""
@@ -245,16 +315,20 @@ class Article(models.Model):
         _("lead"), blank=True, help_text=_("One or two sentences that sum up the story.")
     )
     body = models.TextField(_("body"), blank=True)
-    cover = models.ImageField(
-        _("cover image"),
-        upload_to="covers/%Y/%m/",
+    cover_image = models.ForeignKey(
+        Image,
+        verbose_name=_("cover image"),
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        width_field="cover_width",
-        height_field="cover_height",
+        related_name="+",
     )
-    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    cover_caption = models.CharField(
+        _("cover caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("Left empty, the image's own caption is shown."),
+    )
     correction = models.TextField(
         _("correction"),
         blank=True,
@@ -275,6 +349,7 @@ class Article(models.Model):
         related_name="articles",
         blank=True,
     )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="articles", blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -333,6 +408,15 @@ class Article(models.Model):
     )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Featured articles lead the home page.")
+    )
+    breaking_until = models.DateTimeField(
+        _("breaking news until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shows a breaking-news banner on every page of each language the article "
+            "is live in, until this time."
+        ),
     )
     source = models.CharField(
         _("source credit"),
@@ -535,6 +619,13 @@ class Article(models.Model):
         return revised if go_live and revised and revised > go_live else None
 
     @property
+    def cover_caption_shown(self) -> str:
+        """The article's own caption for its cover, or else the image's."""
+        if self.cover_caption:
+            return self.cover_caption
+        return self.cover_image.caption if self.cover_image else ""
+
+    @property
     def byline_authors(self) -> list[Author]:
         """The authors in byline order (uses the prefetch of with_bylines())."""
         return [byline.author for byline in self.bylines.all()]
@@ -640,3 +731,25 @@ class RetiredSlug(models.Model):
         """The object that once had `slug` in some language, if it still exists."""
         retired = cls.objects.filter(model_name=model._meta.model_name, slug=slug).first()
         return model.objects.filter(pk=retired.object_id).first() if retired else None
+
+
+class ArticleViews(models.Model):
+    """How often an article was read in a language on a day (flushed from the cache)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
+    language = models.CharField(max_length=10)
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("article views")
+        verbose_name_plural = _("article views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language", "day"], name="article_views_unique_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "day", "-views"], name="article_views_top")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.language} {self.day}: {self.views}"

@@ -23,7 +23,7 @@ SHARED_FIELDS = (
     "category_id",
     "featured",
     "source",
-    "cover",
+    "cover_image",
     "original_language",
     "withdrawal_reason",
 )

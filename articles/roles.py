@@ -83,7 +83,7 @@ def locked_fields(user: AbstractBaseUser) -> list[str]:
     if role is Role.EDITOR:
         return []
     if role is Role.AUTHOR:
-        return per_language + ["featured", "withdrawal_reason"]
+        return per_language + ["featured", "breaking_until", "withdrawal_reason"]
     own = set(translator_languages(user))
     others = [
         localized(field, code)
@@ -95,9 +95,11 @@ def locked_fields(user: AbstractBaseUser) -> list[str]:
         others += [f"latin_{field}" for field in LATIN_OVERRIDABLE]
     shared = [
         "status",
-        "cover",
+        "cover_image",
         "category",
         "featured",
+        "breaking_until",
+        "tags",
         "source",
         "original_language",
         "withdrawal_reason",

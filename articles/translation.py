@@ -7,7 +7,7 @@ variants included (their columns are filled on save, see articles/scripts.py).
 from modeltranslation.translator import TranslationOptions, register
 
 from articles.languages import LANGUAGE_CODES
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, Image, Tag
 
 # A name in every written language; script variants are filled from their source.
 NAME_REQUIRED = {code: ("name",) for code in LANGUAGE_CODES}
@@ -40,3 +40,14 @@ class ArticleTranslationOptions(TranslationOptions):
         "text_changed_at",
         "revised_at",
     )
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name", "slug")
+    required_languages = NAME_REQUIRED
+
+
+@register(Image)
+class ImageTranslationOptions(TranslationOptions):
+    fields = ("alt", "caption")

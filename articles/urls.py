@@ -14,6 +14,8 @@ urlpatterns = [
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("authors/", views.AuthorIndexView.as_view(), name="authors"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("rss/", feeds.LatestArticlesFeed(), name="feed"),
     path("category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category-feed"),
+    path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag-feed"),
 ]

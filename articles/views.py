@@ -13,7 +13,16 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
 from articles.collation import alphabetical
-from articles.models import EDITIONS, Article, Author, Byline, Category, RetiredSlug, localized
+from articles.models import (
+    EDITIONS,
+    Article,
+    Author,
+    Byline,
+    Category,
+    RetiredSlug,
+    Tag,
+    localized,
+)
 
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
@@ -86,7 +95,7 @@ class TranslatedSlugListView(PublicArticleListView):
     language's address, so links shared between editions keep working.
     """
 
-    model: type[Category] | type[Author]
+    model: type[Category] | type[Author] | type[Tag]
 
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
@@ -127,6 +136,14 @@ class AuthorView(TranslatedSlugListView):
     def get_queryset(self):
         authored = Byline.objects.filter(author=self.object).values("article_id")
         return super().get_queryset().filter(pk__in=authored)
+
+
+class TagView(TranslatedSlugListView):
+    model = Tag
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.object)
 
 
 class AuthorIndexView(TemplateView):

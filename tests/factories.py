@@ -3,9 +3,11 @@
 import itertools
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category
+from articles.models import Image as Picture
 
 _numbers = itertools.count(1)
 
@@ -51,3 +53,12 @@ def make_article(
     for position, author in enumerate(authors):
         Byline.objects.create(article=article, author=author, position=position)
     return article
+
+
+def make_image(content: bytes, name: str = "picture.png", **overrides) -> Picture:
+    """A media-library image from real image bytes, described in every written language."""
+    fields = {**translated("alt", "Alt text"), **translated("caption", "Caption"), **overrides}
+    image = Picture(**fields)
+    image.file.save(name, ContentFile(content), save=False)
+    image.save()
+    return image

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.preview import preview_url
 from tests.desk import change_form_data, change_url, make_user, signed_in
-from tests.factories import make_article, make_author, make_category
+from tests.factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,6 @@ def budget(economy, author):
         title_kk="Үкімет бюджет жобасын мақұлдады",
         lead_kk="Қаржы министрлігі жобаны ұсынды.",
         body_kk="АСТАНА. ҚазАқпарат – Бюджет жобасы мақұлданды.\n\nҚұжат Парламентке жіберіледі.",
-        cover_caption_kk="Үкімет үйі",
         category=economy,
         authors=[author],
     )
@@ -69,7 +67,8 @@ def test_latin_article_page_shows_latin_text_dates_and_links(
     client, budget, economy, author, tiny_png
 ):
     budget.published_at_kk = timezone.make_aware(timezone.datetime(2025, 11, 25, 14, 30))
-    budget.cover.save("cover.png", ContentFile(tiny_png))
+    budget.cover_image = make_image(tiny_png, caption_kk="Үкімет үйі")
+    budget.save()
     response = client.get(budget.get_absolute_url("kk-latn"))
     assert response.status_code == 200
     page = response.content.decode()
