@@ -233,6 +233,20 @@ class ArticleQuerySet(models.QuerySet):
         language = language or translation.get_language()
         return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
 
+    def related_to(self, article: "Article", language: str) -> "ArticleQuerySet":
+        """Live articles sharing `article`'s tags or category, most shared tags first."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shares = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+        if article.category_id:
+            shares |= Q(category_id=article.category_id)
+        matching = self.published(language).filter(shares).exclude(pk=article.pk)
+        return (
+            self.published(language)
+            .filter(pk__in=matching.values("pk"))
+            .annotate(shared_tags=models.Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared_tags", f"-{localized('published_at', language)}", "-id")
+        )
+
     def stale_in(self, language: str) -> "ArticleQuerySet":
         """Articles whose `language` text is older than the latest change to the original's."""
         stale = Q(pk__in=[])

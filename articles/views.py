@@ -27,6 +27,7 @@ from articles.models import (
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
 LATEST_BESIDE_ARTICLE = 6
+RELATED_ARTICLES = 4
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,9 @@ class AuthorIndexView(TemplateView):
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    article = get_object_or_404(Article.objects.published().with_bylines(), pk=pk)
+    article = get_object_or_404(
+        Article.objects.published().with_bylines().prefetch_related("tags"), pk=pk
+    )
 
     def url_in_language(code: str) -> str | None:
         return article.get_absolute_url(code) if article.is_live_in(code) else None
@@ -180,10 +183,12 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(canonical, permanent=True)
 
     latest = Article.objects.public().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
+    related = Article.objects.related_to(article, language).for_listing()[:RELATED_ARTICLES]
     context = {
         "article": article,
         "updated_at": article.updated_in(language),
         "latest": latest,
+        "related": related,
         "language_links": links,
     }
     return render(request, "articles/article.html", context)

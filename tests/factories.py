@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category
+from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category, Tag
 from articles.models import Image as Picture
 
 _numbers = itertools.count(1)
@@ -22,6 +22,13 @@ def make_category(**overrides) -> Category:
     fields = translated("name", f"Category {number}")
     fields.update(overrides)
     return Category.objects.create(**fields)
+
+
+def make_tag(**overrides) -> Tag:
+    number = next(_numbers)
+    fields = translated("name", f"Tag {number}")
+    fields.update(overrides)
+    return Tag.objects.create(**fields)
 
 
 def make_author(**overrides) -> Author:

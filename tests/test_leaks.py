@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import LANGUAGE_CODES, Article, Author, Category, localized
-from tests.factories import make_article, make_author, make_category
+from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -105,14 +105,23 @@ class Site:
 def site(monkeypatch) -> Site:
     # Small pages, so that a handful of articles spreads over several pages of each list.
     monkeypatch.setattr("articles.views.PublicArticleListView.paginate_by", PAGE_SIZE)
-    category, author = make_category(), make_author()
+    category, author, tag = make_category(), make_author(), make_tag()
     public = [
         make_article(category=category, authors=[author], featured=number < 2)
         for number in range(7)
     ]
+    for article in public:
+        article.tags.add(tag)  # so tag pages and related blocks list them
     past = timezone.now() - timedelta(days=1)
     tomorrow = timezone.now() + timedelta(days=1)
-    on_every_list = {"category": category, "authors": [author], "featured": True}
+    # Every list a hidden article could slip into: category, author, featured,
+    # the breaking-news banner, and (through the tag, below) tags and related.
+    on_every_list = {
+        "category": category,
+        "authors": [author],
+        "featured": True,
+        "breaking_until": tomorrow,
+    }
     kinds = {
         "draft": {"status": Article.Status.DRAFT, "published_at": past},
         "review": {"status": Article.Status.REVIEW, "published_at": past},
@@ -130,6 +139,7 @@ def site(monkeypatch) -> Site:
             source=marker,
             withdrawal_reason=marker,
         )
+        hidden[kind].tags.add(tag)
 
     # Live in kk only: ru has never been given a go-live time, en's is tomorrow.
     markers = {code: new_marker(f"partly-live-{code}") for code in LANGUAGE_CODES}
@@ -141,6 +151,7 @@ def site(monkeypatch) -> Site:
         published_at_ru=None,
         published_at_en=tomorrow,
     )
+    partly_live.tags.add(tag)
     hidden["partly-live"] = partly_live
     return Site(category, author, public, hidden, forbidden, partly_live, markers["kk"])
 

@@ -1,42 +1,53 @@
 """Every public page costs the same number of SQL queries however many articles exist."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.factories import make_article, make_author, make_category
+from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
 # The counts the pages are held to (see README, "Performance").
 EXPECTED_QUERIES = {
-    "home": 3,
-    "latest": 3,
-    "article": 4,
-    "category": 4,
-    "author": 4,
+    "home": 4,
+    "latest": 4,
+    "article": 7,
+    "category": 5,
+    "author": 5,
+    "tag": 5,
     "feed": 2,
     "category-feed": 3,
+    "tag-feed": 3,
 }
 
 
 def build_archive(size: int):
     category = make_category()
     authors = [make_author(), make_author()]
-    articles = [
-        make_article(category=category, authors=authors, featured=(number % 3 == 0))
-        for number in range(size)
-    ]
-    return category, authors[0], articles[-1]
+    tags = [make_tag(), make_tag()]
+    articles = []
+    for number in range(size):
+        article = make_article(category=category, authors=authors, featured=(number % 3 == 0))
+        article.tags.set(tags)
+        articles.append(article)
+    articles[0].breaking_until = timezone.now() + timedelta(hours=1)
+    articles[0].save()
+    return category, authors[0], tags[0], articles[-1]
 
 
-def page_urls(category, author, article) -> dict[str, str]:
+def page_urls(category, author, tag, article) -> dict[str, str]:
     return {
         "home": "/ru/",
         "latest": "/ru/news/",
         "article": article.get_absolute_url("ru"),
         "category": category.get_absolute_url("ru"),
         "author": author.get_absolute_url("ru"),
+        "tag": tag.get_absolute_url("ru"),
+        "tag-feed": f"/ru/tags/{tag.slug_ru}/rss/",
         "feed": "/ru/rss/",
         "category-feed": f"/ru/category/{category.slug_ru}/rss/",
     }

@@ -1,0 +1,59 @@
+"""Related articles: same tags or category, same language, never itself, never unpublished."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_category, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def related_titles(client, article, language):
+    response = client.get(article.get_absolute_url(language))
+    return [other.title_in(language) for other in response.context["related"]]
+
+
+@pytest.mark.parametrize("language", ["kk", "kk-latn", "ru", "en"])
+def test_articles_sharing_more_tags_come_first_then_the_category(client, language):
+    economy, sport = make_category(), make_category()
+    budget, oil = make_tag(), make_tag()
+    article = make_article(category=economy)
+    article.tags.set([budget, oil])
+    both_tags = make_article(category=sport, published_at=timezone.now() - timedelta(days=3))
+    both_tags.tags.set([budget, oil])
+    one_tag = make_article(category=sport)
+    one_tag.tags.set([budget])
+    same_category = make_article(category=economy)
+    unrelated = make_article(category=sport)
+
+    titles = related_titles(client, article, language)
+
+    assert titles[:2] == [both_tags.title_in(language), one_tag.title_in(language)]
+    assert same_category.title_in(language) in titles
+    assert unrelated.title_in(language) not in titles
+    assert article.title_in(language) not in titles
+
+
+def test_related_articles_are_live_in_the_readers_language(client):
+    tag = make_tag()
+    article = make_article()
+    article.tags.add(tag)
+    hidden = [
+        make_article(status=Article.Status.DRAFT, published_at=None),
+        make_article(status=Article.Status.WITHDRAWN, withdrawal_reason="x"),
+        make_article(published_at=timezone.now() + timedelta(hours=1)),
+        make_article(languages=["kk"]),
+    ]
+    for other in hidden:
+        other.tags.add(tag)
+    assert related_titles(client, article, "en") == []
+
+
+def test_an_article_without_tags_or_category_has_no_related_block(client):
+    article = make_article()
+    make_article()
+    page = client.get(article.get_absolute_url("en")).content.decode()
+    assert 'id="related-heading"' not in page
