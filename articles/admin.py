@@ -16,10 +16,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from reversion.admin import VersionAdmin
 
-from articles import dashboard, presence, revisions, roles
+from articles import dashboard, images, presence, revisions, roles
 from articles.forms import ArticleAdminForm, WithdrawForm
 from articles.languages import EDITIONS, SCRIPT_VARIANTS, WRITTEN_LANGUAGES, localized
 from articles.models import (
@@ -38,6 +39,28 @@ from articles.transliteration import to_latin
 
 TITLE_SEARCH_FIELDS = [localized("title", code) for code in EDITIONS]
 MAX_SLUG_SOURCE = 1000
+# The rich-text editor offers what articles/sanitizer.py keeps; its assets are
+# bundled with django-prose-editor (works offline, no CDN).
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "Link": {"enableTarget": False},
+        "Figure": True,
+        "Caption": True,
+        "Image": True,
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "HardBreak": True,
+    }
+}
 
 
 def script_variant_columns(*fields: str) -> list[str]:
@@ -99,6 +122,8 @@ class ImageAdmin(WrittenLanguagesAdmin):
         "file",
     ]
     exclude = script_variant_columns("alt", "caption")
+    # Our checks (size, pixels, format) speak before Django's generic image check.
+    formfield_overrides = {models.ImageField: {"form_class": images.PictureField}}
 
     @admin.display(description=_("image"))
     def thumbnail(self, image: Image) -> str:
@@ -168,6 +193,13 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
     inlines = [BylineInline]
     # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body" or db_field.name == "latin_body":
+            # modeltranslation copies this widget to body_kk, body_ru, ...
+            kwargs["widget"] = AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     actions = ["publish", "withdraw"]
     exclude = script_variant_columns(
         "title", "slug", "lead", "body", "cover_caption", "correction", "published_at"

@@ -17,8 +17,4 @@ def navigation(request: HttpRequest) -> dict:
 
 def current_breaking_news() -> Article | None:
     """The newest live article of this language flagged as breaking, until its time runs out."""
-    return (
-        Article.objects.public()
-        .filter(breaking_until__gt=timezone.now())
-        .first()
-    )
+    return Article.objects.public().filter(breaking_until__gt=timezone.now()).first()

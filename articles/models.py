@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
+from articles.sanitizer import clean_body, first_paragraph_text
 from articles.scripts import fill_variants
 from articles.slugs import make_slug, unique_slug
 
@@ -163,12 +164,9 @@ class Tag(NamedPage, models.Model):
 class Image(models.Model):
     """A picture in the media library, for covers and for images inside the text."""
 
+    # width and height are set by images.prepare(): no storage read on every save.
     file = models.ImageField(
-        _("image"),
-        upload_to="images/%Y/%m/",
-        width_field="width",
-        height_field="height",
-        validators=[images.validate_upload],
+        _("image"), upload_to="images/%Y/%m/", validators=[images.validate_upload]
     )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
@@ -484,6 +482,8 @@ class Article(models.Model):
         previous = Article.objects.filter(pk=self.pk).first() if self.pk else None
         now = timezone.now()
         for code in LANGUAGE_CODES:
+            # Rich text is sanitized once, here, whatever sent it (editor or import).
+            setattr(self, localized("body", code), clean_body(self.body_in(code)))
             for field in TEXT_FIELDS:
                 # Text that is only white space is no text: the database's rule for
                 # "written in this language" (has_text_in) compares with "".
@@ -506,6 +506,7 @@ class Article(models.Model):
             self.original_language = next(
                 (code for code in LANGUAGE_CODES if self.title_in(code)), ""
             )
+        self.latin_body = clean_body(self.latin_body)
         self.note_latin_override_sources(previous)
         fill_variants(
             self,
@@ -578,6 +579,9 @@ class Article(models.Model):
     def title_in(self, language: str) -> str:
         return getattr(self, localized("title", language)) or ""
 
+    def body_in(self, language: str) -> str:
+        return getattr(self, localized("body", language)) or ""
+
     def text_in(self, language: str) -> tuple[str, ...]:
         """The language's title, lead and body: what a translation translates."""
         return tuple(getattr(self, localized(field, language)) or "" for field in TEXT_FIELDS)
@@ -649,8 +653,7 @@ class Article(models.Model):
         """The lead, or the body's first paragraph when there is no lead."""
         if self.lead:
             return self.lead
-        first_paragraph = (self.body or "").strip().split("\n\n", 1)[0]
-        return " ".join(first_paragraph.split())
+        return first_paragraph_text(self.body or "")
 
 
 class Byline(models.Model):

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
+from articles import popularity
 from articles.collation import alphabetical
 from articles.models import (
     EDITIONS,
@@ -77,6 +78,9 @@ class HomeView(TemplateView):
         featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
         context["featured"] = featured
         context["latest"] = public.exclude(pk__in=[a.pk for a in featured])[:LATEST_ON_HOME]
+        language = translation.get_language()
+        context["most_read_today"] = popularity.most_read(language, days=1)
+        context["most_read_week"] = popularity.most_read(language, days=7)
         # reverse() inside language_links() adds each language's prefix.
         context["language_links"] = language_links(lambda code: reverse("articles:home"))
         return context
@@ -182,6 +186,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     if request.path != canonical:
         return redirect(canonical, permanent=True)
 
+    popularity.record_view(article.pk, language)
     latest = Article.objects.public().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
     related = Article.objects.related_to(article, language).for_listing()[:RELATED_ARTICLES]
     context = {
@@ -189,6 +194,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         "updated_at": article.updated_in(language),
         "latest": latest,
         "related": related,
+        "most_read": popularity.most_read(language, days=1),
         "language_links": links,
     }
     return render(request, "articles/article.html", context)

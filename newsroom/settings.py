@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.syndication",
     "reversion",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -144,6 +145,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Uploaded pictures: the largest file, and the most pixels (decompression bombs).
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 
 # How long a shared preview link works, in seconds (a week by default).
 PREVIEW_MAX_AGE = env.int("PREVIEW_MAX_AGE", default=7 * 24 * 3600)

@@ -1,0 +1,198 @@
+"""Most read articles, counted in the cache and written to the database in batches.
+
+A page view costs a few cache operations and no query: record_view() adds
+one to a counter per day, edition and article. Every FLUSH_EVERY seconds
+the first view to come along flushes the counters into ArticleViews rows
+(flush_views(); `manage.py flush_article_views` does the same), so no
+cron job is needed. most_read() ranks by the flushed counts only, so it
+lags the reads by at most a flush interval and its cached ranking.
+
+With Redis (REDIS_URL) the counters are shared by every application
+server and each operation is atomic. With the local-memory cache each
+process counts and flushes its own readers, and the cache may evict a
+counter under pressure: the counts are then approximate, never wrong in
+kind, since most_read() shows only what Article.objects.public() allows.
+
+The counters of a day and edition are found through a registry: the
+first view of an article (the one whose cache.add() creates its counter)
+takes the next slot number from cache.incr() and writes the article's id
+into that slot. Each slot has a single writer, so, unlike a list read and
+written back, no concurrent registration can be lost.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import Case, F, Sum, Value, When
+from django.utils import timezone
+
+from articles.models import EDITIONS, Article, ArticleViews
+
+logger = logging.getLogger(__name__)
+
+FLUSH_EVERY = 60  # seconds
+FLUSH_LOCK = "popularity:flush-lock"
+RANKING_GENERATION = "popularity:ranking-generation"
+# Today and yesterday: the views counted just before midnight are flushed after it.
+FLUSH_DAYS = 2
+# Long enough for a counter to outlive the last flush that reads it.
+KEEP_FOR = 3 * 24 * 3600
+UPDATE_BATCH = 500
+
+
+def record_view(article_id: int, language: str) -> None:
+    """Count one read of the article in the edition `language`, in the cache only.
+
+    At most once every FLUSH_EVERY seconds, it first flushes the views
+    counted before it (the only time it touches the database).
+    """
+    if language not in EDITIONS:
+        return
+    if cache.add(FLUSH_LOCK, True, FLUSH_EVERY):
+        try:
+            flush_views()
+        except DatabaseError:
+            logger.exception("Article views were not flushed; they stay counted in the cache.")
+    day = local_date()
+    counter = counter_key(day, language, article_id)
+    if cache.add(counter, 0, KEEP_FOR):
+        register(day, language, article_id)
+    try:
+        cache.incr(counter)
+    except ValueError:  # expired or evicted since add()
+        cache.set(counter, 1, KEEP_FOR)
+
+
+def flush_views(now: datetime | None = None) -> int:
+    """Add the cached counts of today and yesterday to ArticleViews; return how many were written.
+
+    Each counter is then decreased by the amount written rather than
+    deleted, so views counted meanwhile stay for the next flush, and two
+    flushes that overlap still add up (the database adds with F()). The
+    views of an article deleted meanwhile are dropped.
+    """
+    today = local_date(now)
+    editions = [
+        (today - timedelta(days=back), code) for back in range(FLUSH_DAYS) for code in EDITIONS
+    ]
+    sizes = cache.get_many([slots_key(day, code) for day, code in editions])
+    slots = {
+        slot_key(day, code, number): (day, code)
+        for day, code in editions
+        for number in range(1, sizes.get(slots_key(day, code), 0) + 1)
+    }
+    if not slots:
+        return 0
+    counters = {}
+    for key, article_id in cache.get_many(list(slots)).items():
+        day, code = slots[key]
+        counters[counter_key(day, code, article_id)] = (day, code, article_id)
+    counts = {key: count for key, count in cache.get_many(list(counters)).items() if count}
+    if not counts:
+        return 0
+    article_ids = {counters[key][2] for key in counts}
+    existing = set(
+        Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", flat=True)
+    )
+    pending = {
+        counters[key]: count for key, count in counts.items() if counters[key][2] in existing
+    }
+    with transaction.atomic():
+        add_views(pending)
+    # New counts: the cached rankings are out of date (their keys carry this number).
+    cache.set(RANKING_GENERATION, time.time_ns(), None)
+    for key, count in counts.items():
+        try:
+            cache.decr(key, count)
+        except ValueError:  # expired meanwhile: nothing left to keep
+            pass
+    return len(pending)
+
+
+def add_views(counts: dict[tuple[date, str, int], int]) -> None:
+    """Add each (day, language, article_id)'s count to its ArticleViews row, made if missing."""
+    ArticleViews.objects.bulk_create(
+        [
+            ArticleViews(article_id=article_id, language=language, day=day)
+            for day, language, article_id in sorted(counts)
+        ],
+        ignore_conflicts=True,
+    )
+    by_edition = defaultdict(dict)
+    for (day, language, article_id), count in sorted(counts.items()):
+        by_edition[day, language][article_id] = count
+    for (day, language), by_article in by_edition.items():
+        article_ids = list(by_article)
+        for start in range(0, len(article_ids), UPDATE_BATCH):
+            batch = article_ids[start : start + UPDATE_BATCH]
+            added = Case(
+                *(When(article_id=pk, then=Value(by_article[pk])) for pk in batch),
+                default=Value(0),
+            )
+            ArticleViews.objects.filter(day=day, language=language, article_id__in=batch).update(
+                views=F("views") + added
+            )
+
+
+def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
+    """The public articles of `language` most read in the last `days` days (1 is today).
+
+    One query, whatever the number of articles. The ranking is cached for
+    FLUSH_EVERY seconds, but the articles are always fetched through
+    Article.objects.public(), so a withdrawn article disappears at once;
+    the ranking keeps spares to fill its place.
+    """
+    if days < 1:
+        raise ValueError("days must be 1 or more.")
+    today = local_date()
+    generation = cache.get(RANKING_GENERATION, 0)
+    key = f"popularity:ranking:{generation}:{language}:{today.isoformat()}:{days}:{limit}"
+    public = Article.objects.public(language).for_listing()
+    ranking = cache.get(key)
+    if ranking is None:
+        articles = list(
+            public.filter(
+                views__language=language,
+                views__day__range=(today - timedelta(days=days - 1), today),
+            )
+            .alias(reads=Sum("views__views"))
+            .filter(reads__gt=0)
+            .order_by("-reads", "-pk")[: 2 * limit]
+        )
+        cache.set(key, [article.pk for article in articles], FLUSH_EVERY)
+    else:
+        found = public.in_bulk(ranking)
+        articles = [found[pk] for pk in ranking if pk in found]
+    return articles[:limit]
+
+
+def local_date(now: datetime | None = None) -> date:
+    """The date in settings.TIME_ZONE: a day of views runs from local midnight."""
+    return timezone.localdate(now or timezone.now(), timezone.get_default_timezone())
+
+
+def counter_key(day: date, language: str, article_id: int) -> str:
+    return f"popularity:views:{day.isoformat()}:{language}:{article_id}"
+
+
+def slots_key(day: date, language: str) -> str:
+    return f"popularity:slots:{day.isoformat()}:{language}"
+
+
+def slot_key(day: date, language: str, number: int) -> str:
+    return f"{slots_key(day, language)}:{number}"
+
+
+def register(day: date, language: str, article_id: int) -> None:
+    """Note that the article has a counter for the day and edition, for flush_views() to find."""
+    key = slots_key(day, language)
+    cache.add(key, 0, KEEP_FOR)
+    try:
+        number = cache.incr(key)
+    except ValueError:  # expired or evicted since add()
+        cache.set(key, number := 1, KEEP_FOR)
+    cache.set(slot_key(day, language, number), article_id, KEEP_FOR)
