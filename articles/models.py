@@ -5,6 +5,7 @@ Text that readers see is translated per language by modeltranslation
 `title_<lang>` column, and readers never get another language's text.
 """
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
-from articles.sanitizer import clean_body, first_paragraph_text
+from articles.sanitizer import IMG_TAG, clean_body, first_paragraph_text
 from articles.scripts import fill_variants
 from articles.slugs import make_slug, unique_slug
 
@@ -304,6 +305,7 @@ def per_language_indexes() -> list[models.Index]:
 TEXT_FIELDS = ("title", "lead", "body")
 # Kazakh fields converted to the Latin edition, each of which an editor may override.
 LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
+ALT_TEXT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
 
 
 class Article(models.Model):
@@ -540,6 +542,8 @@ class Article(models.Model):
             raise ValidationError(
                 _("A published article needs a title and a body in at least one language.")
             )
+        if self.status == self.Status.PUBLISHED:
+            self.check_alt_texts()
         if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the article is withdrawn.")})
 
@@ -575,6 +579,31 @@ class Article(models.Model):
             if getattr(self, localized("published_at", code)) is None:
                 setattr(self, localized("published_at", code), now)
         self.save()
+
+    def check_alt_texts(self) -> None:
+        """A published article describes its pictures in every language it is written in."""
+        errors = {}
+        names = dict(WRITTEN_LANGUAGES)
+        cover = self.cover_image
+        missing = [
+            code for code in self.languages if cover and not getattr(cover, localized("alt", code))
+        ]
+        if missing:
+            errors["cover_image"] = _(
+                "Give the cover image alt text in: %(languages)s (in the media library)."
+            ) % {"languages": ", ".join(str(names[code]) for code in missing)}
+        for code in self.languages:
+            for tag in IMG_TAG.findall(self.body_in(code)):
+                if not ALT_TEXT.search(tag):
+                    errors.setdefault(
+                        localized("body", code),
+                        _(
+                            "Every picture in the text needs alt text: describe it for readers who "
+                            "cannot see it."
+                        ),
+                    )
+        if errors:
+            raise ValidationError(errors)
 
     def title_in(self, language: str) -> str:
         return getattr(self, localized("title", language)) or ""

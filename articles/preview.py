@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles import body_pictures
 from articles.models import EDITIONS, Article, localized
 from articles.views import LATEST_BESIDE_ARTICLE, language_links
 
@@ -98,6 +99,9 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
         context = {
             "article": article,
             "updated_at": article.updated_in(language),
+            "body_pictures": body_pictures.pictures_for(
+                getattr(article, localized("body", language))
+            ),
             "latest": Article.objects.public(language).exclude(pk=article.pk)[
                 :LATEST_BESIDE_ARTICLE
             ],

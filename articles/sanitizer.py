@@ -186,3 +186,4 @@ def first_paragraph_text(body: str) -> str:
 
 
 FIRST_BLOCK = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)

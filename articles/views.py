@@ -12,7 +12,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
-from articles import popularity
+from articles import body_pictures, popularity
 from articles.collation import alphabetical
 from articles.models import (
     EDITIONS,
@@ -192,6 +192,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     context = {
         "article": article,
         "updated_at": article.updated_in(language),
+        "body_pictures": body_pictures.pictures_for(article.body),
         "latest": latest,
         "related": related,
         "most_read": popularity.most_read(language, days=1),

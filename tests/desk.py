@@ -53,6 +53,7 @@ def change_form_data(article: Article, **changes) -> dict:
         withdrawal_reason=article.withdrawal_reason,
         original_language=article.original_language,
         category=article.category_id or "",
+        cover_image=article.cover_image_id or "",
         source=article.source,
         based_on_version=article.edit_version,
     )
