@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.revisions import changes_between, field_values, version_at_edit
+from articles.sanitizer import as_editable_html
 
 
 class EditConflict(forms.ValidationError):
@@ -43,6 +44,9 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict_changes = []
+        for name in self.fields:
+            if name.startswith(("body_", "latin_body")) and self.initial.get(name):
+                self.initial[name] = as_editable_html(self.initial[name])
         if self.instance.pk:
             # From the database, not the instance: a form that restores an old
             # version is built on that version's values.

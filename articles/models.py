@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
-from articles.sanitizer import IMG_TAG, clean_body, first_paragraph_text
+from articles.sanitizer import IMG_TAG, clean_body, first_paragraph_text, plain_text
 from articles.scripts import fill_variants
 from articles.slugs import make_slug, unique_slug
 
@@ -493,7 +493,9 @@ class Article(models.Model):
                 if value and not value.strip():
                     setattr(self, localized(field, code), "")
             text = self.text_in(code)
-            if any(text) and (previous is None or previous.text_in(code) != text):
+            if any(text) and (
+                previous is None or previous.wording_in(code) != self.wording_in(code)
+            ):
                 setattr(self, localized("text_changed_at", code), now)
                 if previous is not None and previous.is_live_in(code):
                     setattr(self, localized("revised_at", code), now)
@@ -614,6 +616,14 @@ class Article(models.Model):
     def text_in(self, language: str) -> tuple[str, ...]:
         """The language's title, lead and body: what a translation translates."""
         return tuple(getattr(self, localized(field, language)) or "" for field in TEXT_FIELDS)
+
+    def wording_in(self, language: str) -> tuple[str, ...]:
+        """The language's text as readers read it: markup and spacing aside.
+
+        Turning a plain-text body into the editor's paragraphs is no change
+        of wording, so it neither shows "Updated" nor makes translations stale.
+        """
+        return tuple(" ".join(plain_text(part).split()) for part in self.text_in(language))
 
     def has_language(self, language: str) -> bool:
         return all(

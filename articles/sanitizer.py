@@ -175,6 +175,22 @@ def render_body(text: str) -> SafeString:
     return mark_safe(text)
 
 
+def as_editable_html(text: str) -> str:
+    """A body as the rich-text editor must receive it: plain text becomes escaped paragraphs.
+
+    Without this, the editor would load a legacy plain-text body as one run of
+    text and the paragraph breaks would be lost on the next save.
+    """
+    if not text or looks_like_html(text):
+        return text
+    return str(linebreaks(text, autoescape=True))
+
+
+def plain_text(text: str) -> str:
+    """What a reader reads of a body, rich or plain: the words, without markup."""
+    return unescape(strip_tags(text)) if looks_like_html(text) else text
+
+
 def first_paragraph_text(body: str) -> str:
     """The body's first paragraph as plain text, for summaries in lists and feeds."""
     if looks_like_html(body):

@@ -273,3 +273,10 @@ def test_inactive_authors_are_not_offered_for_new_bylines_but_keep_theirs(editor
     assert [result["text"] for result in response.json()["results"]] == ["Active Reporter"]
     change_page = reverse("admin:articles_article_change", args=[article.pk])
     assert "Retired Reporter" in editor_client.get(change_page).content.decode()
+
+
+def test_editing_a_plain_text_body_keeps_its_paragraphs(editor_client):
+    article = make_article(body_en="First paragraph.\n\nSecond <paragraph>.")
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    form = page.context["adminform"].form
+    assert form.initial["body_en"] == "<p>First paragraph.</p>\n\n<p>Second &lt;paragraph&gt;.</p>"

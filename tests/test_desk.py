@@ -166,3 +166,11 @@ def test_edits_before_going_live_do_not_show_as_updates():
     edit(article, body_en="Still drafting.")
     article.publish_now()
     assert article.updated_in("en") is None
+
+
+def test_turning_a_plain_body_into_paragraphs_is_no_update():
+    with time_machine.travel(timezone.now() - timedelta(hours=5), tick=False):
+        article = make_article(original_language="kk", body_kk="Бір.\n\nЕкі.")
+    edit(article, body_kk="<p>Бір.</p>\n\n<p>Екі.</p>")
+    assert article.updated_in("kk") is None
+    assert not article.is_stale("en")

@@ -253,3 +253,10 @@ def test_the_filter_escapes_plain_text():
         Context({"body": "<b>not bold</b>"})
     )
     assert rendered == "<p>&lt;b&gt;not bold&lt;/b&gt;</p>"
+
+
+def test_a_plain_text_body_reaches_the_editor_as_escaped_paragraphs():
+    from articles.sanitizer import as_editable_html
+
+    assert as_editable_html("First <b>\n\nSecond") == "<p>First &lt;b&gt;</p>\n\n<p>Second</p>"
+    assert as_editable_html("<p>Already rich</p>") == "<p>Already rich</p>"
