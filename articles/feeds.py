@@ -60,39 +60,40 @@ class LatestArticlesFeed(Feed):
         return [item.category.name] if item.category else []
 
 
-class CategoryFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str) -> Category:
-        field = localized("slug", translation.get_language())
-        return get_object_or_404(Category, **{field: slug})
+class NamedPageFeed(LatestArticlesFeed):
+    """The feed of a category's or tag's page: found by its slug in the feed's language."""
 
-    def title(self, category: Category) -> str:
-        return _("Newsroom: %(category)s") % {"category": category.name}
+    model: type[Category] | type[Tag]
+    article_filter: str  # how articles refer to it
+
+    def get_object(self, request, slug: str):
+        field = localized("slug", translation.get_language())
+        return get_object_or_404(self.model, **{field: slug})
+
+    def title(self, page) -> str:
+        return _("Newsroom: %(name)s") % {"name": page.name}
+
+    def link(self, page) -> str:
+        return page.get_absolute_url()
+
+    def items(self, page):
+        articles = Article.objects.public().filter(**{self.article_filter: page})
+        return articles.with_bylines()[:FEED_LENGTH]
+
+
+class CategoryFeed(NamedPageFeed):
+    model = Category
+    article_filter = "category"
 
     def description(self, category: Category) -> str:
         return category.description or _("The latest news in %(category)s.") % {
             "category": category.name
         }
 
-    def link(self, category: Category) -> str:
-        return category.get_absolute_url()
 
-    def items(self, category: Category):
-        return Article.objects.public().filter(category=category).with_bylines()[:FEED_LENGTH]
-
-
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str) -> Tag:
-        field = localized("slug", translation.get_language())
-        return get_object_or_404(Tag, **{field: slug})
-
-    def title(self, tag: Tag) -> str:
-        return _("Newsroom: %(tag)s") % {"tag": tag.name}
+class TagFeed(NamedPageFeed):
+    model = Tag
+    article_filter = "tags"
 
     def description(self, tag: Tag) -> str:
         return _("The latest news tagged %(tag)s.") % {"tag": tag.name}
-
-    def link(self, tag: Tag) -> str:
-        return tag.get_absolute_url()
-
-    def items(self, tag: Tag):
-        return Article.objects.public().filter(tags=tag).with_bylines()[:FEED_LENGTH]
