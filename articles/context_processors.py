@@ -1,5 +1,6 @@
 """What every public page's frame (navigation, head links) needs."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -12,7 +13,17 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "navigation_categories": Category.objects.all(),
         "breaking_news": SimpleLazyObject(current_breaking_news),
+        "site_url": settings.SITE_URL,
+        "canonical_url": canonical_url(request),
+        "default_language": settings.LANGUAGE_CODE,
     }
+
+
+def canonical_url(request: HttpRequest) -> str:
+    """The page's one address on the public site: no host variants, no stray parameters."""
+    url = settings.SITE_URL + request.path
+    page = request.GET.get("page", "")
+    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
 
 
 def current_breaking_news() -> Article | None:

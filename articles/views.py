@@ -12,7 +12,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
-from articles import body_pictures, popularity
+from articles import body_pictures, metadata, popularity
 from articles.collation import alphabetical
 from articles.models import (
     EDITIONS,
@@ -83,6 +83,7 @@ class HomeView(TemplateView):
         context["most_read_week"] = popularity.most_read(language, days=7)
         # reverse() inside language_links() adds each language's prefix.
         context["language_links"] = language_links(lambda code: reverse("articles:home"))
+        context["structured_data"] = [metadata.website()]
         return context
 
 
@@ -129,6 +130,11 @@ class TranslatedSlugListView(PublicArticleListView):
 class CategoryView(TranslatedSlugListView):
     model = Category
     template_name = "articles/category.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = [metadata.category_breadcrumbs(self.object)]
+        return context
 
     def get_queryset(self):
         return super().get_queryset().filter(category=self.object)
@@ -196,6 +202,11 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         "latest": latest,
         "related": related,
         "most_read": popularity.most_read(language, days=1),
+        "cover_url": metadata.cover_url(article),
+        "structured_data": [
+            metadata.news_article(article, language),
+            metadata.article_breadcrumbs(article),
+        ],
         "language_links": links,
     }
     return render(request, "articles/article.html", context)
