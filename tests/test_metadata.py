@@ -117,3 +117,9 @@ def test_previews_carry_no_structured_data_or_canonical(client, article):
     page = client.get(preview_url(article, "en").removeprefix(settings.SITE_URL)).content.decode()
     assert structured_data(page) == []
     assert 'rel="canonical"' not in page
+
+
+def test_not_found_pages_claim_no_canonical_address(client):
+    page = client.get("/en/news/999999-some-slug/").content.decode()
+    assert 'rel="canonical"' not in page
+    assert "some-slug" not in page
