@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        # Keeps each edition's search vector up to date when an article is saved.
+        from articles import search  # noqa: F401

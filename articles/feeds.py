@@ -1,22 +1,166 @@
-"""RSS 2.0 feeds per language: the latest news, and each category's."""
+"""Feeds per language, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+The latest news, and each category's, author's and tag's. One Feed class
+describes a feed's articles; the generator it is given picks the format.
+"""
+
+import hashlib
+import json
+import mimetypes
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import feedgenerator, translation
+from django.utils.cache import get_conditional_response
+from django.utils.html import format_html
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from articles import images
 from articles.languages import language_tag
-from articles.models import Article, Category, Tag, localized
+from articles.models import Article, Author, Category, Tag, localized
+from articles.sanitizer import render_body
 
 FEED_LENGTH = 50
 
 
+class RssFeed(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with each article's full text in `content:encoded`."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class AtomFeed(feedgenerator.Atom1Feed):
+    """Atom 1.0 with each article's full text as HTML content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class JSONFeed(feedgenerator.SyndicationFeed):
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+
+    content_type = "application/feed+json; charset=utf-8"
+
+    def write(self, outfile, encoding):
+        outfile.write(json.dumps(self.as_json(), ensure_ascii=False))
+
+    def as_json(self) -> dict:
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.feed["title"],
+            "home_page_url": self.feed["link"],
+            "feed_url": self.feed["feed_url"],
+            "description": self.feed["description"],
+            "language": self.feed["language"],
+        }
+        if self.feed["author_name"]:
+            feed["authors"] = [
+                without_empty(name=self.feed["author_name"], url=self.feed["author_link"])
+            ]
+        feed["items"] = [self.item_json(item) for item in self.items]
+        return without_empty(**feed)
+
+    def item_json(self, item: dict) -> dict:
+        return without_empty(
+            id=item["unique_id"],
+            url=item["link"],
+            title=item["title"],
+            content_html=item["content"],
+            summary=item["description"],
+            image=item["image"],
+            date_published=rfc3339(item["pubdate"]),
+            date_modified=rfc3339(item["updateddate"]),
+            authors=[without_empty(name=name, url=url) for name, url in item["authors"]],
+            tags=list(item["categories"]),
+        )
+
+
+def without_empty(**fields) -> dict:
+    """JSON Feed leaves out what it does not know rather than sending null."""
+    return {key: value for key, value in fields.items() if value not in (None, "", [])}
+
+
+def rfc3339(moment) -> str | None:
+    return feedgenerator.rfc3339_date(moment) if moment else None
+
+
 class LatestArticlesFeed(Feed):
+    def __init__(self, feed_type: type[feedgenerator.SyndicationFeed] = RssFeed):
+        self.feed_type = feed_type
+
+    def __call__(self, request, *args, **kwargs):
+        """The feed, or 304 Not Modified when the reader's copy is current."""
+        try:
+            page = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist as error:
+            raise Http404("Feed object does not exist.") from error
+        etag, last_modified = self.version(page)
+        response = HttpResponse(content_type=self.feed_type.content_type)
+        response.headers["ETag"] = etag
+        if last_modified is not None:
+            response.headers["Last-Modified"] = http_date(last_modified)
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        if conditional is response:
+            self.get_feed(page, request).write(response, "utf-8")
+        return conditional
+
+    def version(self, page) -> tuple[str, int | None]:
+        """The feed's ETag and Last-Modified time, from one small query instead of the feed.
+
+        The ETag names the articles the feed lists and when each changed, so an
+        article going live (at its scheduled time too), edited or withdrawn changes it.
+        """
+        language = translation.get_language()
+        shown = self.articles(page).values_list(
+            "pk", "updated_at", localized("published_at", language)
+        )[:FEED_LENGTH]
+        rows = list(shown)
+        identity = (
+            self.feed_type.__name__,
+            type(self).__name__,
+            language,
+            getattr(page, "pk", None),
+            str(page or ""),
+        )
+        digest = hashlib.sha256(repr((identity, rows)).encode()).hexdigest()[:32]
+        changed = max((max(row[1:]) for row in rows), default=None)
+        return f'W/"{digest}"', int(changed.timestamp()) if changed else None
+
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         feed.feed["language"] = language_tag(translation.get_language())  # kk-Latn, not kk-latn
+        feed.feed["subtitle"] = feed.feed["description"]
+        # Like the items' guids, the feed's id stays the same whatever host a reader used.
+        feed.feed["id"] = settings.SITE_URL + urlsplit(feed.feed["link"]).path
+        # Addresses on this site become absolute here, where the request is known.
+        for item in feed.items:
+            item["enclosures"] = [
+                feedgenerator.Enclosure(
+                    request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type
+                )
+                for enclosure in item["enclosures"]
+            ]
+            item["image"] = item["image"] and request.build_absolute_uri(item["image"])
+            item["authors"] = [
+                (name, request.build_absolute_uri(url)) for name, url in item["authors"]
+            ]
         return feed
 
     def title(self) -> str:
@@ -28,8 +172,16 @@ class LatestArticlesFeed(Feed):
     def link(self) -> str:
         return reverse("articles:latest")
 
-    def items(self):
-        return Article.objects.public().with_bylines()[:FEED_LENGTH]
+    def author_name(self) -> str:
+        # Atom needs an author for entries without a byline.
+        return _("Newsroom")
+
+    def articles(self, page=None):
+        """The public articles this feed lists, newest first."""
+        return Article.objects.public()
+
+    def items(self, page=None):
+        return self.articles(page).with_bylines().prefetch_related("tags")[:FEED_LENGTH]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -39,6 +191,15 @@ class LatestArticlesFeed(Feed):
             return f"{item.summary}\n\n{_('Correction')}: {item.correction}"
         return item.summary
 
+    def item_content(self, item: Article) -> str:
+        """The full text as HTML, with the correction note readers see under the article."""
+        content = render_body(item.body)
+        if item.correction:
+            content += format_html(
+                "<p><strong>{}</strong>: {}</p>", _("Correction"), item.correction
+            )
+        return content
+
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
 
@@ -47,23 +208,47 @@ class LatestArticlesFeed(Feed):
         # whatever host a reader used or however the title (and slug) is edited.
         return settings.SITE_URL + reverse("articles:article-short", kwargs={"pk": item.pk})
 
+    item_guid_is_permalink = True
+
     def item_pubdate(self, item: Article):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return item.updated_in(translation.get_language())
+        # Atom needs an update time on every entry: an unrevised article's is its go-live.
+        return item.updated_in(translation.get_language()) or item.published_at
 
     def item_author_name(self, item: Article) -> str | None:
         return ", ".join(author.name for author in item.byline_authors) or None
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.category.name] if item.category else []
+        category = [item.category.name] if item.category else []
+        return category + [tag.name for tag in item.tags.all()]
+
+    def item_cover(self, item: Article) -> images.Picture | None:
+        return images.picture(item.cover_image)
+
+    def item_enclosures(self, item: Article) -> list[feedgenerator.Enclosure]:
+        cover = self.item_cover(item)
+        if cover is None:
+            return []
+        # RSS requires a length; the byte size would cost a storage read per
+        # item, and "0" is the customary "unknown" that readers accept.
+        mime_type = mimetypes.guess_type(cover.src)[0] or "application/octet-stream"
+        return [feedgenerator.Enclosure(cover.src, "0", mime_type)]
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        cover = self.item_cover(item)
+        return {
+            "content": self.item_content(item),
+            "image": cover.src if cover else None,
+            "authors": [(author.name, author.get_absolute_url()) for author in item.byline_authors],
+        }
 
 
 class NamedPageFeed(LatestArticlesFeed):
-    """The feed of a category's or tag's page: found by its slug in the feed's language."""
+    """The feed of a category's, author's or tag's page, found by its slug in its language."""
 
-    model: type[Category] | type[Tag]
+    model: type[Category] | type[Author] | type[Tag]
     article_filter: str  # how articles refer to it
 
     def get_object(self, request, slug: str):
@@ -76,9 +261,8 @@ class NamedPageFeed(LatestArticlesFeed):
     def link(self, page) -> str:
         return page.get_absolute_url()
 
-    def items(self, page):
-        articles = Article.objects.public().filter(**{self.article_filter: page})
-        return articles.with_bylines()[:FEED_LENGTH]
+    def articles(self, page=None):
+        return Article.objects.public().filter(**{self.article_filter: page})
 
 
 class CategoryFeed(NamedPageFeed):
@@ -89,6 +273,14 @@ class CategoryFeed(NamedPageFeed):
         return category.description or _("The latest news in %(category)s.") % {
             "category": category.name
         }
+
+
+class AuthorFeed(NamedPageFeed):
+    model = Author
+    article_filter = "bylines__author"
+
+    def description(self, author: Author) -> str:
+        return _("The latest news by %(author)s.") % {"author": author.name}
 
 
 class TagFeed(NamedPageFeed):

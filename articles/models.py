@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -262,7 +263,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> "ArticleQuerySet":
         """Fetch what a list of articles shows (category, cover) in the same query."""
-        return self.select_related("category", "cover_image")
+        return self.select_related("category", "cover_image").defer(*SEARCH_COLUMNS)
 
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch every article's authors, in byline order, in one more query."""
@@ -303,6 +304,7 @@ def per_language_indexes() -> list[models.Index]:
 
 
 TEXT_FIELDS = ("title", "lead", "body")
+SEARCH_COLUMNS = [localized("search", code) for code in EDITIONS]
 # Kazakh fields converted to the Latin edition, each of which an editor may override.
 LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
 ALT_TEXT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
@@ -464,6 +466,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Full-text search vectors per edition, kept up to date by articles/search.py.
+    search_kk = SearchVectorField(null=True, editable=False)
+    search_kk_latn = SearchVectorField(null=True, editable=False)
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

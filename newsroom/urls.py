@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from articles import preview
+from articles import preview, sitemaps
 
 admin.site.site_header = _("Newsroom: editors' desk")
 admin.site.site_title = _("Newsroom")
@@ -30,6 +30,15 @@ urlpatterns = [
     ),
     # A preview carries its language in the token, so it has no language prefix.
     path("preview/<str:token>/", preview.article_preview, name="article-preview"),
+    # Crawlers look for these at the root, outside any language.
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    # Django's index finds each section's address by this name.
+    path(
+        "sitemap-<str:section>.xml",
+        sitemaps.sitemap,
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     *i18n_patterns(path("", include("articles.urls"))),
 ]
 

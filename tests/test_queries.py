@@ -19,9 +19,9 @@ EXPECTED_QUERIES = {
     "category": 5,
     "author": 5,
     "tag": 5,
-    "feed": 2,
-    "category-feed": 3,
-    "tag-feed": 3,
+    "feed": 4,
+    "category-feed": 5,
+    "tag-feed": 5,
 }
 
 

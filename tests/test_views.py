@@ -236,13 +236,18 @@ def test_root_redirects_by_the_browsers_preferred_language(client, accept, langu
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_links_its_rss_feed_in_the_head(client, language):
+def test_every_page_links_its_feeds_in_every_format_in_the_head(client, language):
     page = html(client.get(f"/{language}/"))
-    feed_link = (
-        '<link rel="alternate" type="application/rss+xml" '
-        f'title="{LATEST_HEADING[language]}" href="/{language}/rss/">'
-    )
-    assert feed_link in page
+    for kind, path in (
+        ("application/rss+xml", "rss/"),
+        ("application/atom+xml", "atom/"),
+        ("application/feed+json", "feed.json"),
+    ):
+        assert re.search(
+            rf'<link rel="alternate" type="{re.escape(kind)}" title="{LATEST_HEADING[language]}'
+            rf' \([^)]+\)" href="/{language}/{re.escape(path)}">',
+            page,
+        ), kind
 
 
 @pytest.mark.parametrize(

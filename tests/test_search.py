@@ -1,0 +1,279 @@
+"""Reader search: /<lang>/search/?q= finds live articles only, on PostgreSQL and on SQLite."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.languages import EDITIONS
+from articles.models import Article
+from articles.search import MAX_QUERY_LENGTH, PAGE_SIZE
+from articles.transliteration import to_latin
+from tests.factories import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+BAD_QUERIES = [
+    "",
+    " ",
+    "x" * 10_240,
+    "' OR 1=1 --",
+    "a:* & !b",
+    "<script>alert(1)</script>",
+    "\x00\x01\x1f",
+    "🙂",
+    "Қазақстан Russia Россия",
+    "&&&",
+    "(((",
+    ":*",
+    "!",
+    "quokka:* | !",
+    "'quokka'",
+    "quokka\\",
+]
+
+
+def search(client, query: str, language: str = "ru", **params):
+    return client.get(f"/{language}/search/", {"q": query, **params})
+
+
+def found(response) -> list[Article]:
+    assert response.status_code == 200
+    return list(response.context["articles"]) if "articles" in response.context else []
+
+
+def titled(word: str, **overrides) -> Article:
+    """A live article with `word` in its title in every written language."""
+    titles = {"title_kk": f"Жаңалық {word}", "title_ru": f"Новость {word}"}
+    return make_article(**{**titles, "title_en": f"News {word}", **overrides})
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_a_word_of_the_title_finds_the_article_in_every_edition(client, language):
+    article = titled("quokka")
+    make_article()
+
+    response = search(client, "quokka", language)
+
+    assert found(response) == [article]
+    assert article.get_absolute_url(language) in response.content.decode()
+
+
+def test_a_word_of_the_lead_or_body_finds_the_article_too(client):
+    in_lead = make_article(lead_ru="Тема: wombat и другие.")
+    in_body = make_article(body_ru="<p>Подробности: wombat.</p>")
+
+    assert set(found(search(client, "wombat"))) == {in_lead, in_body}
+
+
+def test_every_word_of_the_query_must_match(client):
+    both = make_article(title_ru="Квокка и вомбат")
+    make_article(title_ru="Квокка")
+
+    assert found(search(client, "вомбат квокка")) == [both]
+
+
+def test_a_changed_title_is_found_by_its_new_words_only(client):
+    article = titled("quokka")
+    article.title_ru = "Новость numbat"
+    article.save()
+
+    assert found(search(client, "quokka")) == []
+    assert found(search(client, "numbat")) == [article]
+
+
+@on_postgresql
+def test_a_title_match_ranks_above_a_body_match(client):
+    in_body = make_article(body_ru="<p>Сегодня о бюджете долго спорили.</p>")
+    in_title = make_article(title_ru="Бюджет утвердили")
+
+    assert found(search(client, "бюджет")) == [in_title, in_body]
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("language", "title", "query"),
+    [
+        ("ru", "Бюджет утвердили", "бюджета"),
+        ("en", "The railway opens", "railways"),
+        ("kk", "Салықтағы өзгерістер", "өзгеріс"),
+        ("kk-latn", "Салықтағы өзгерістер", to_latin("өзгеріс")),
+    ],
+)
+def test_each_language_finds_other_forms_of_a_word(client, language, title, query):
+    source = "kk" if language == "kk-latn" else language
+    article = make_article(**{f"title_{source}": title})
+
+    assert found(search(client, query, language)) == [article]
+
+
+@on_postgresql
+def test_a_near_spelling_of_a_name_finds_the_article(client):
+    article = make_article(title_kk="Әшімбаев сенатта сөйледі")
+
+    response = search(client, "Ашимбаев", "kk")
+
+    assert found(response) == [article]
+    assert response.context["near"] is True
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_unpublished_text_is_never_found(client, language):
+    marker = "zyzzyva"
+    words = {"title_kk": f"Жоба {marker}", "title_ru": f"Черновик {marker}"}
+    words |= {"title_en": f"Draft {marker}", "body_en": f"Body {marker}.", "lead_ru": marker}
+    for status in (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN):
+        make_article(status=status, withdrawal_reason="Wrong.", **words)
+    make_article(published_at=timezone.now() + timedelta(days=1), **words)
+    # Written in every language but live in one only: not found in the others.
+    others = [code for code in ("kk", "ru", "en") if code != language.split("-")[0]]
+    make_article(languages=others[:1], **words)
+
+    response = search(client, marker, language)
+
+    assert found(response) == []
+    assert response.context["paginator"].count == 0
+
+
+def test_an_article_live_in_another_language_only_is_not_found(client):
+    make_article(languages=["ru"], title_kk="Жоба zyzzyva", body_kk="Мәтін zyzzyva.")
+
+    assert found(search(client, "zyzzyva", "kk")) == []
+    assert found(search(client, "zyzzyva", "kk-latn")) == []
+    assert found(search(client, "zyzzyva", "en")) == []
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_any_query_gets_a_normal_page(client, query):
+    titled("quokka", body_ru="<p>Казахстан и Россия: Russia.</p>")
+
+    for language in EDITIONS:
+        response = search(client, query, language)
+        assert response.status_code == 200, (language, query)
+        page = response.content.decode()
+        assert "<script>alert(1)" not in page
+        if query.startswith("<script>"):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_long_query_is_cut_and_control_characters_are_dropped(client):
+    response = search(client, "\x00quokka\x1f" + "x" * 500)
+
+    assert response.context["query"] == ("quokka " + "x" * 500)[:MAX_QUERY_LENGTH]
+
+
+def test_the_matched_word_is_marked_and_stored_markup_is_escaped(client):
+    make_article(
+        title_ru="Ветер и солнце",
+        lead_ru="Сильный ветер <b>завтра</b> <script>alert(1)</script>",
+        body_ru="<p>Ветер &lt;img src=x onerror=alert(1)&gt; стихнет.</p>",
+    )
+
+    page = search(client, "ветер").content.decode()
+
+    assert "<mark>Ветер</mark> и солнце" in page
+    assert "<mark>ветер</mark>" in page
+    assert "завтра" in page and "<b>завтра" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+
+
+def test_results_come_a_page_at_a_time_and_the_links_keep_the_query(client):
+    for _number in range(PAGE_SIZE + 1):
+        titled("quokka")
+
+    first = search(client, "quokka & co")
+    second = search(client, "quokka & co", page=2)
+
+    assert len(found(first)) == PAGE_SIZE
+    assert 'href="?q=quokka%20%26%20co&amp;page=2"' in first.content.decode()
+    assert len(found(second)) == 1
+    assert 'href="?q=quokka%20%26%20co&amp;page=1"' in second.content.decode()
+
+
+@pytest.mark.parametrize("page", ["junk", "0", "3", "-1"])
+def test_a_page_that_does_not_exist_is_not_found(client, page):
+    titled("quokka")
+
+    assert search(client, "quokka", page=page).status_code == 404
+
+
+def test_search_pages_are_not_indexed(client):
+    titled("quokka")
+
+    for query in ("", "quokka", "nothing-matches-this"):
+        page = search(client, query).content.decode()
+        assert '<meta name="robots" content="noindex">' in page
+        assert 'name="description"' not in page
+
+
+def test_an_empty_query_shows_just_the_form(client):
+    titled("quokka")
+
+    response = search(client, "")
+    page = response.content.decode()
+
+    assert '<input type="search"' in page and 'name="q"' in page
+    assert "articles" not in response.context
+    assert 'class="count"' not in page and 'class="empty"' not in page
+
+
+def test_a_query_that_finds_nothing_says_so_and_keeps_the_query_in_the_form(client):
+    titled("quokka")
+
+    page = search(client, "platypus", "en").content.decode()
+
+    assert 'class="empty"' in page
+    assert 'value="platypus"' in page
+
+
+def test_the_result_count_is_shown(client):
+    titled("quokka")
+    titled("quokka")
+
+    page = search(client, "quokka", "en").content.decode()
+
+    assert "2 articles found" in page
+
+
+def test_the_language_switcher_keeps_the_query(client):
+    titled("quokka")
+
+    page = search(client, "quokka & co", "ru").content.decode()
+
+    assert 'href="/en/search/?q=quokka+%26+co"' in page
+    assert 'href="/kk-latn/search/?q=quokka+%26+co"' in page
+
+
+def test_search_answers_get_only(client):
+    assert client.post("/ru/search/", {"q": "quokka"}).status_code == 405
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("query", ["quokka", "Ашимбаев", "platypus"])
+def test_a_search_page_costs_the_same_number_of_queries_for_5_and_50_matches(client, query):
+    category = make_category()
+
+    def add(count):
+        for _number in range(count):
+            titled("quokka", category=category, title_kk="Әшімбаев quokka")
+
+    add(5)
+    few = count_queries(client, f"/kk/search/?q={query}")
+    add(45)
+    many = count_queries(client, f"/kk/search/?q={query}")
+
+    assert few == many
