@@ -5,12 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
 COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages lock serve
+.PHONY: install run test lint format messages lock serve audit
 
 LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
 
@@ -21,6 +22,11 @@ $(INSTALLED): requirements.lock
 		{ echo "Newsroom needs Python 3.13 as python3 (see .python-version), or PYTHON=/path/to/python3.13"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+# The page validators the tests run: the Nu Html Checker, axe-core and Lighthouse.
+$(NODE_INSTALLED): package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
@@ -38,7 +44,7 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite; set DATABASE_URL to run it against PostgreSQL.
-test: install
+test: install $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
 
 # A production-like server: gunicorn, DEBUG off, static files through whitenoise.
@@ -48,6 +54,13 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# Serves the demo content as in production and checks every page type in every
+# edition with the Nu Html Checker, axe-core and Lighthouse, printing the scores.
+# LIGHTHOUSE=all runs Lighthouse on every page, not only on one edition's (slow).
+LIGHTHOUSE ?= some
+audit: install $(NODE_INSTALLED)
+	$(BIN)/python tools/audit.py --lighthouse=$(LIGHTHOUSE)
 
 lint: install
 	$(BIN)/ruff check .
