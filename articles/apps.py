@@ -8,4 +8,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Keeps each edition's search vector up to date when an article is saved.
-        from articles import search  # noqa: F401
+        from articles import content_version, search  # noqa: F401
+
+        # Cached pages and fragments are keyed by the content version.
+        content_version.connect_signals()

@@ -2,9 +2,9 @@
 
 The latest news, and each category's, author's and tag's. One Feed class
 describes a feed's articles; the generator it is given picks the format.
+Their ETag, Last-Modified and 304s come from articles.page_cache.
 """
 
-import hashlib
 import json
 import mimetypes
 from urllib.parse import urlsplit
@@ -16,14 +16,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, translation
-from django.utils.cache import get_conditional_response
 from django.utils.html import format_html
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from articles import images
+from articles import content_version, images
 from articles.languages import language_tag
-from articles.models import Article, Author, Category, Tag, localized
+from articles.models import Article, Author, Category, Tag, bylines_in_order, localized
 from articles.sanitizer import render_body
 
 FEED_LENGTH = 50
@@ -104,44 +102,28 @@ class LatestArticlesFeed(Feed):
         self.feed_type = feed_type
 
     def __call__(self, request, *args, **kwargs):
-        """The feed, or 304 Not Modified when the reader's copy is current."""
+        """The feed, written from its items as they were made once for the content version."""
+        feed = content_version.remember(
+            lambda: self.made_feed(request, *args, **kwargs),
+            "feed",
+            type(self).__name__,
+            self.feed_type.__name__,
+            translation.get_language(),
+            request.get_host(),
+            request.path,
+        )
+        if feed is None:
+            raise Http404("No such feed.")
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
+        return response
+
+    def made_feed(self, request, *args, **kwargs) -> feedgenerator.SyndicationFeed | None:
         try:
             page = self.get_object(request, *args, **kwargs)
-        except ObjectDoesNotExist as error:
-            raise Http404("Feed object does not exist.") from error
-        etag, last_modified = self.version(page)
-        response = HttpResponse(content_type=self.feed_type.content_type)
-        response.headers["ETag"] = etag
-        if last_modified is not None:
-            response.headers["Last-Modified"] = http_date(last_modified)
-        conditional = get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
-        )
-        if conditional is response:
-            self.get_feed(page, request).write(response, "utf-8")
-        return conditional
-
-    def version(self, page) -> tuple[str, int | None]:
-        """The feed's ETag and Last-Modified time, from one small query instead of the feed.
-
-        The ETag names the articles the feed lists and when each changed, so an
-        article going live (at its scheduled time too), edited or withdrawn changes it.
-        """
-        language = translation.get_language()
-        shown = self.articles(page).values_list(
-            "pk", "updated_at", localized("published_at", language)
-        )[:FEED_LENGTH]
-        rows = list(shown)
-        identity = (
-            self.feed_type.__name__,
-            type(self).__name__,
-            language,
-            getattr(page, "pk", None),
-            str(page or ""),
-        )
-        digest = hashlib.sha256(repr((identity, rows)).encode()).hexdigest()[:32]
-        changed = max((max(row[1:]) for row in rows), default=None)
-        return f'W/"{digest}"', int(changed.timestamp()) if changed else None
+        except (ObjectDoesNotExist, Http404):
+            return None
+        return self.get_feed(page, request)
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -181,7 +163,11 @@ class LatestArticlesFeed(Feed):
         return Article.objects.public()
 
     def items(self, page=None):
-        return self.articles(page).with_bylines().prefetch_related("tags")[:FEED_LENGTH]
+        return (
+            self.articles(page)
+            .for_listing()
+            .prefetch_related(bylines_in_order(), "tags")[:FEED_LENGTH]
+        )
 
     def item_title(self, item: Article) -> str:
         return item.title

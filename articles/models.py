@@ -6,6 +6,7 @@ Text that readers see is translated per language by modeltranslation
 """
 
 import re
+from collections import Counter
 from datetime import datetime
 
 from django.conf import settings
@@ -233,19 +234,33 @@ class ArticleQuerySet(models.QuerySet):
         language = language or translation.get_language()
         return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
 
-    def related_to(self, article: "Article", language: str) -> "ArticleQuerySet":
-        """Live articles sharing `article`'s tags or category, most shared tags first."""
+    def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
+        """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
+        the newest of its category: at most three small indexed queries, whatever the archive.
+
+        The tag matches are looked for among the RELATED_CANDIDATES newest articles
+        carrying any of its tags, so a tag on thousands of articles costs no more.
+        """
+        public = self.public(language).for_listing(language).exclude(pk=article.pk)
         tag_ids = [tag.pk for tag in article.tags.all()]
-        shares = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
-        if article.category_id:
-            shares |= Q(category_id=article.category_id)
-        matching = self.published(language).filter(shares).exclude(pk=article.pk)
-        return (
-            self.published(language)
-            .filter(pk__in=matching.values("pk"))
-            .annotate(shared_tags=models.Count("tags", filter=Q(tags__in=tag_ids)))
-            .order_by("-shared_tags", f"-{localized('published_at', language)}", "-id")
-        )
+        shared = Counter()
+        if tag_ids:
+            shared.update(
+                Article.tags.through.objects.filter(tag_id__in=tag_ids)
+                .exclude(article_id=article.pk)
+                .order_by("-article_id")
+                .values_list("article_id", flat=True)[:RELATED_CANDIDATES]
+            )
+        published_at = localized("published_at", language)
+        related = sorted(
+            public.filter(pk__in=list(shared)) if shared else [],
+            key=lambda other: (-shared[other.pk], -getattr(other, published_at).timestamp()),
+        )[:limit]
+        if len(related) < limit and article.category_id:
+            related += public.filter(category_id=article.category_id).exclude(
+                pk__in=[other.pk for other in related]
+            )[: limit - len(related)]
+        return related
 
     def stale_in(self, language: str) -> "ArticleQuerySet":
         """Articles whose `language` text is older than the latest change to the original's."""
@@ -261,15 +276,32 @@ class ArticleQuerySet(models.QuerySet):
                 )
         return self.filter(stale)
 
-    def for_listing(self) -> "ArticleQuerySet":
-        """Fetch what a list of articles shows (category, cover) in the same query."""
-        return self.select_related("category", "cover_image").defer(*SEARCH_COLUMNS)
+    def for_listing(self, language: str | None = None) -> "ArticleQuerySet":
+        """What a list of articles shows (category, cover) in the same query.
+
+        Only `language`'s text (the active language's by default) is loaded:
+        a list in one edition need not carry the other editions' bodies.
+        """
+        language = language or translation.get_language()
+        other_editions = [
+            localized(field, code) for field in LISTED_TEXT for code in EDITIONS if code != language
+        ]
+        return self.select_related("category", "cover_image").defer(
+            *SEARCH_COLUMNS, *other_editions, *(f"latin_{field}" for field in LATIN_OVERRIDABLE)
+        )
 
     def with_bylines(self) -> "ArticleQuerySet":
-        """Fetch every article's authors, in byline order, in one more query."""
-        return self.for_listing().prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        """Whole articles, every language, with their authors in byline order (one more query)."""
+        return (
+            self.select_related("category", "cover_image")
+            .defer(*SEARCH_COLUMNS)
+            .prefetch_related(bylines_in_order())
         )
+
+
+def bylines_in_order() -> models.Prefetch:
+    """Each article's bylines with their authors, in one query (Article.byline_authors)."""
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
 def has_text_in(language: str) -> Q:
@@ -304,6 +336,10 @@ def per_language_indexes() -> list[models.Index]:
 
 
 TEXT_FIELDS = ("title", "lead", "body")
+# How many of the newest articles sharing a tag are weighed as related ones.
+RELATED_CANDIDATES = 200
+# The translated text a page of a list might show of an article.
+LISTED_TEXT = ("title", "lead", "body", "cover_caption", "correction")
 SEARCH_COLUMNS = [localized("search", code) for code in EDITIONS]
 # Kazakh fields converted to the Latin edition, each of which an editor may override.
 LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
@@ -479,7 +515,11 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
-        indexes = per_language_indexes()
+        indexes = [
+            *per_language_indexes(),
+            # The breaking-news banner, and the content version's next banner expiry.
+            models.Index(fields=["breaking_until"], name="article_breaking_until"),
+        ]
         permissions = [
             ("publish_article", _("Can publish, schedule and withdraw articles")),
         ]

@@ -1,11 +1,15 @@
 """Most read articles, counted in the cache and written to the database in batches.
 
-A page view costs a few cache operations and no query: record_view() adds
-one to a counter per day, edition and article. Every FLUSH_EVERY seconds
-the first view to come along flushes the counters into ArticleViews rows
-(flush_views(); `manage.py flush_article_views` does the same), so no
-cron job is needed. most_read() ranks by the flushed counts only, so it
-lags the reads by at most a flush interval and its cached ranking.
+A page view costs an addition in the process's memory and no query:
+record_view() counts it there, and every PUSH_EVERY seconds a view adds
+the process's counts to the cache, to a counter per day, edition and
+article (so a page served from the page cache stays nearly free). Every
+FLUSH_EVERY seconds the first push to come along flushes the counters into
+ArticleViews rows (flush_views(); `manage.py flush_article_views` does the
+same), so no cron job is needed. most_read() ranks by the flushed counts
+only, so it lags the reads by at most a push and a flush interval and its
+cached ranking. A process that stops loses at most PUSH_EVERY seconds of
+its own counts.
 
 With Redis (REDIS_URL) the counters are shared by every application
 server and each operation is atomic. With the local-memory cache each
@@ -21,8 +25,9 @@ written back, no concurrent registration can be lost.
 """
 
 import logging
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
@@ -34,6 +39,7 @@ from articles.models import EDITIONS, Article, ArticleViews
 
 logger = logging.getLogger(__name__)
 
+PUSH_EVERY = 2  # seconds
 FLUSH_EVERY = 60  # seconds
 FLUSH_LOCK = "popularity:flush-lock"
 RANKING_GENERATION = "popularity:ranking-generation"
@@ -43,38 +49,67 @@ FLUSH_DAYS = 2
 KEEP_FOR = 3 * 24 * 3600
 UPDATE_BATCH = 500
 
+# This process's counts not yet in the cache: (day, language, article id) -> views.
+_buffered: Counter = Counter()
+_buffer_lock = threading.Lock()
+_pushed_at = 0.0  # time.monotonic() of the last push
+
 
 def record_view(article_id: int, language: str) -> None:
-    """Count one read of the article in the edition `language`, in the cache only.
+    """Count one read of the article in the edition `language`, in memory.
 
-    At most once every FLUSH_EVERY seconds, it first flushes the views
-    counted before it (the only time it touches the database).
+    At most once every PUSH_EVERY seconds, it adds the counts to the cache,
+    first flushing the views counted before them into the database if
+    FLUSH_EVERY seconds have passed (the only time it touches the database).
     """
     if language not in EDITIONS:
         return
+    with _buffer_lock:
+        _buffered[local_date(), language, article_id] += 1
+        due = time.monotonic() - _pushed_at >= PUSH_EVERY
+    if not due:
+        return
+    counts = take_buffered()
     if cache.add(FLUSH_LOCK, True, FLUSH_EVERY):
         try:
-            flush_views()
+            flush_views(push=False)
         except DatabaseError:
             logger.exception("Article views were not flushed; they stay counted in the cache.")
-    day = local_date()
-    counter = counter_key(day, language, article_id)
-    if cache.add(counter, 0, KEEP_FOR):
-        register(day, language, article_id)
-    try:
-        cache.incr(counter)
-    except ValueError:  # expired or evicted since add()
-        cache.set(counter, 1, KEEP_FOR)
+    add_to_cache(counts)
 
 
-def flush_views(now: datetime | None = None) -> int:
+def take_buffered() -> Counter:
+    """This process's counts since the last push, leaving none behind."""
+    global _buffered, _pushed_at
+    with _buffer_lock:
+        counts, _buffered = _buffered, Counter()
+        _pushed_at = time.monotonic()
+    return counts
+
+
+def add_to_cache(counts: Counter) -> None:
+    for (day, language, article_id), count in counts.items():
+        counter = counter_key(day, language, article_id)
+        if cache.add(counter, 0, KEEP_FOR):
+            register(day, language, article_id)
+        try:
+            cache.incr(counter, count)
+        except ValueError:  # expired or evicted since add()
+            cache.set(counter, count, KEEP_FOR)
+
+
+def flush_views(now: datetime | None = None, push: bool = True) -> int:
     """Add the cached counts of today and yesterday to ArticleViews; return how many were written.
+
+    This process's counts not yet in the cache go there first (unless `push` is False).
 
     Each counter is then decreased by the amount written rather than
     deleted, so views counted meanwhile stay for the next flush, and two
     flushes that overlap still add up (the database adds with F()). The
     views of an article deleted meanwhile are dropped.
     """
+    if push:
+        add_to_cache(take_buffered())
     today = local_date(now)
     editions = [
         (today - timedelta(days=back), code) for back in range(FLUSH_DAYS) for code in EDITIONS
@@ -95,13 +130,14 @@ def flush_views(now: datetime | None = None) -> int:
     if not counts:
         return 0
     article_ids = {counters[key][2] for key in counts}
-    existing = set(
-        Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", flat=True)
-    )
-    pending = {
-        counters[key]: count for key, count in counts.items() if counters[key][2] in existing
-    }
+    # In the transaction: on the primary, which a replica may lag (a deleted article).
     with transaction.atomic():
+        existing = set(
+            Article.objects.filter(pk__in=article_ids).order_by().values_list("pk", flat=True)
+        )
+        pending = {
+            counters[key]: count for key, count in counts.items() if counters[key][2] in existing
+        }
         add_views(pending)
     # New counts: the cached rankings are out of date (their keys carry this number).
     cache.set(RANKING_GENERATION, time.time_ns(), None)

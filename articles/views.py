@@ -2,17 +2,28 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
-from articles import body_pictures, metadata, popularity
+from articles import (
+    body_pictures,
+    content_version,
+    metadata,
+    page_cache,
+    pagination,
+    popularity,
+)
 from articles.collation import alphabetical
 from articles.models import (
     EDITIONS,
@@ -25,6 +36,7 @@ from articles.models import (
     localized,
 )
 
+PAGE_PARAMETERS = pagination.PARAMETERS
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
 LATEST_BESIDE_ARTICLE = 6
@@ -51,17 +63,61 @@ def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
     return links
 
 
-class PublicArticleListView(ListView):
-    """A paginated list of public articles in the active language."""
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list, rendered: what a cached list page needs, without its articles."""
 
-    paginate_by = 20
-    context_object_name = "articles"
+    first: bool  # the list's first page
+    own_query: str  # this page's query string, for its canonical address
+    count: int  # the list's articles in all
+    html: SafeString
+
+
+class PublicArticleListView(TemplateView):
+    """A list of public articles in the active language, a keyset page at a time.
+
+    The rendered page of the list is cached for the content version, so a
+    request for it costs no query until something changes.
+    """
+
+    def get(self, request, *args, **kwargs):
+        language = translation.get_language()
+        asked = sorted((name, request.GET[name]) for name in request.GET.keys() & PAGE_PARAMETERS)
+        owner = getattr(self, "object", None)
+        self.listing = content_version.remember(
+            lambda: self.render_listing(language),
+            "listing",
+            type(self).__name__,
+            owner.pk if owner else "",
+            language,
+            request.path,
+            asked,
+        )
+        if self.listing.first and asked:
+            # A page that turned out to be the first one has a single address.
+            return redirect(request.path)
+        return super().get(request, *args, **kwargs)
+
+    def render_listing(self, language: str) -> Listing:
+        articles = self.get_queryset()
+        page = pagination.paginate(articles, language, self.request.GET)
+        context = {"articles": page.articles, "page": page, "path": self.request.path}
+        return Listing(
+            first=page.first,
+            own_query=page.own_query,
+            count=articles.count() if self.counts_articles else 0,
+            html=render_to_string("includes/listing.html", context, self.request),
+        )
+
+    counts_articles = False
 
     def get_queryset(self):
         return Article.objects.public().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["listing"] = self.listing
+        context["canonical_url"] = settings.SITE_URL + self.request.path + self.listing.own_query
         context["language_links"] = language_links(self.url_in_language)
         return context
 
@@ -74,13 +130,16 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Lazy: the template's cached fragments ask for them only when they are made.
         public = Article.objects.public().for_listing()
-        featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
+        featured = public.filter(featured=True)[:FEATURED_ON_HOME]
         context["featured"] = featured
-        context["latest"] = public.exclude(pk__in=[a.pk for a in featured])[:LATEST_ON_HOME]
+        context["latest"] = SimpleLazyObject(
+            lambda: list(public.exclude(pk__in=[a.pk for a in featured])[:LATEST_ON_HOME])
+        )
         language = translation.get_language()
-        context["most_read_today"] = popularity.most_read(language, days=1)
-        context["most_read_week"] = popularity.most_read(language, days=7)
+        context["most_read_today"] = partial(popularity.most_read, language, days=1)
+        context["most_read_week"] = partial(popularity.most_read, language, days=7)
         # reverse() inside language_links() adds each language's prefix.
         context["language_links"] = language_links(lambda code: reverse("articles:home"))
         context["structured_data"] = [metadata.website()]
@@ -103,20 +162,35 @@ class TranslatedSlugListView(PublicArticleListView):
 
     model: type[Category] | type[Author] | type[Tag]
 
+    counts_articles = True
+
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
-        slug = kwargs["slug"]
-        self.object = self.model.objects.filter(**{localized("slug", language): slug}).first()
-        if self.object is None:
-            in_any_language = Q()
-            for code in EDITIONS:
-                in_any_language |= Q(**{localized("slug", code): slug})
-            found = self.model.objects.filter(in_any_language).first()
-            found = found or RetiredSlug.owner(self.model, slug)
-            if found is None:
-                raise Http404
-            return redirect(found.get_absolute_url(language), permanent=True)
+        found = content_version.remember(
+            lambda: self.find(kwargs["slug"], language),
+            "slug",
+            self.model.__name__,
+            language,
+            kwargs["slug"],
+        )
+        if found is None:
+            raise Http404
+        if isinstance(found, str):
+            return redirect(found, permanent=True)
+        self.object = found
         return super().get(request, *args, **kwargs)
+
+    def find(self, slug: str, language: str):
+        """The object with this slug in the language, else the address to redirect to, else None."""
+        found = self.model.objects.filter(**{localized("slug", language): slug}).first()
+        if found is not None:
+            return found
+        in_any_language = Q()
+        for code in EDITIONS:
+            in_any_language |= Q(**{localized("slug", code): slug})
+        found = self.model.objects.filter(in_any_language).first()
+        found = found or RetiredSlug.owner(self.model, slug)
+        return found.get_absolute_url(language) if found is not None else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,12 +246,22 @@ class AuthorIndexView(TemplateView):
         return context
 
 
+def live_article(pk: int, language: str) -> Article | None:
+    """The article with all a page shows of it, if it is live in any language."""
+    article = (
+        Article.objects.published().with_bylines().prefetch_related("tags").filter(pk=pk).first()
+    )
+    if article is not None:
+        article.body_pictures = body_pictures.pictures_for(article.body_in(language))
+    return article
+
+
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    article = get_object_or_404(
-        Article.objects.published().with_bylines().prefetch_related("tags"), pk=pk
-    )
+    article = content_version.remember(lambda: live_article(pk, language), "article", pk, language)
+    if article is None:
+        raise Http404("No such article.")
 
     def url_in_language(code: str) -> str | None:
         return article.get_absolute_url(code) if article.is_live_in(code) else None
@@ -193,15 +277,18 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(canonical, permanent=True)
 
     popularity.record_view(article.pk, language)
-    latest = Article.objects.public().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
-    related = Article.objects.related_to(article, language).for_listing()[:RELATED_ARTICLES]
+    # Lazy: the template's cached fragments ask for them only when they are made.
+    latest = Article.objects.public().for_listing().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
+    related = SimpleLazyObject(
+        lambda: Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
+    )
     context = {
         "article": article,
         "updated_at": article.updated_in(language),
-        "body_pictures": body_pictures.pictures_for(article.body),
+        "body_pictures": article.body_pictures,
         "latest": latest,
         "related": related,
-        "most_read": popularity.most_read(language, days=1),
+        "most_read": partial(popularity.most_read, language, days=1),
         "cover_url": metadata.cover_url(article),
         "structured_data": [
             metadata.news_article(article, language),
@@ -209,4 +296,6 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         ],
         "language_links": links,
     }
-    return render(request, "articles/article.html", context)
+    response = render(request, "articles/article.html", context)
+    page_cache.counts_view(response, article.pk, language)
+    return response

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: a 304 or a cached page costs no further work.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.primary_pinning.PrimaryPinningMiddleware",
 ]
 
 if not DEBUG:
@@ -80,19 +83,39 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica of the primary: public pages read from it (newsroom/routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+for database in DATABASES.values():
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
+# How long the replica may lag: a client stays on the primary that long after a write.
+REPLICA_LAG_SECONDS = env.int("REPLICA_LAG_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if env.str("REDIS_URL", default=""):
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Caching that never serves stale news (README, "Performance"). Cached
+# fragments and pages are keyed by the content version, which every change
+# renews; these are only upper bounds. Without Redis each process has its
+# own cache, so a change made in another process shows after at most
+# CONTENT_CACHE_SECONDS there: keep it short.
+CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=3600 if REDIS_URL else 5)
+# Whole pages for anonymous readers (0 turns it off); also how long most-read lists may lag.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# What a CDN in front may do: keep a page this long, then serve it while it revalidates.
+CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=10)
+CDN_STALE_WHILE_REVALIDATE = env.int("CDN_STALE_WHILE_REVALIDATE", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,8 +153,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Uploaded media: on this server's disk, or in an S3-compatible bucket that every server
+# shares. django-storages reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the
+# environment itself, or uses the server's role.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "filesystem":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    # Where readers get the files (a CDN, or the bucket's public address). It is the
+    # media URL too: the sanitizer and article bodies know our pictures by it.
+    scheme, _, domain = env.str("AWS_S3_CUSTOM_DOMAIN").rpartition("://")
+    MEDIA_URL = f"{scheme or 'https'}://{domain.strip('/')}/"
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": domain.strip("/"),
+            "url_protocol": f"{scheme or 'https'}:",
+            # Public files at plain addresses, readable by the bucket's policy rather
+            # than per-object ACLs; an upload never replaces another file of its name.
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured('MEDIA_STORAGE is either "filesystem" or "s3".')
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -18,3 +18,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # With REDIS_URL set (CI's PostgreSQL pass) the suite runs against the real Redis.
 if "REDIS_URL" in os.environ:
     CACHES["default"]["KEY_PREFIX"] = "newsroom-test"  # noqa: F405
+# The same on both passes: whole pages are cached only in the tests that turn it on.
+PAGE_CACHE_SECONDS = 0
+# A replica that is the test database itself (a test mirror): the router runs in every
+# test, and everything reads from the primary. A mirror sees only committed rows, and
+# pytest-django refuses an alias a test does not list, so replica reads are turned on,
+# with the pinning middleware, only by the tests that ask for them (transaction=True,
+# databases=["default", "replica"]: tests/test_database_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+MIDDLEWARE.remove("newsroom.primary_pinning.PrimaryPinningMiddleware")  # noqa: F405

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from articles import preview, sitemaps
+from newsroom.health import healthz
 
 admin.site.site_header = _("Newsroom: editors' desk")
 admin.site.site_title = _("Newsroom")
@@ -22,6 +23,7 @@ admin.site.index_title = _("Articles, authors and categories")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     # Lazy: the hashed name is known only once collectstatic has run.
     path(

@@ -318,7 +318,9 @@ def test_a_withdrawn_article_changes_the_etag(client, fmt):
     withdrawn = make_article()
     url = "/kk/" + FORMATS[fmt][0]
     before = fetch(client, url, fmt)
-    Article.objects.filter(pk=withdrawn.pk).update(status=Article.Status.WITHDRAWN)
+    withdrawn.status = Article.Status.WITHDRAWN
+    withdrawn.withdrawal_reason = "Wrong figures."
+    withdrawn.save()
     after = client.get(url, headers={"If-None-Match": before["ETag"]})
     assert after.status_code == 200
     assert f"/kk/news/{withdrawn.pk}/" not in after.content.decode()

@@ -452,14 +452,16 @@ def test_rendering_a_picture_touches_neither_the_storage_nor_the_database(
 def test_a_cover_costs_the_article_page_no_query(client):
     with_cover = make_article(cover_image=make_image(plain_png(700), name="cover.png"))
     without = make_article()
+    another = make_article()
 
     def queries(article) -> int:
+        """The queries of the article's first page view (its fragments are made)."""
         with CaptureQueriesContext(connection) as captured:
             assert client.get(article.get_absolute_url("en")).status_code == 200
         return len(captured)
 
-    queries(without)  # warm the caches the first request fills
-    assert queries(with_cover) == queries(without)
+    queries(another)  # fills what every page shares (navigation, content version)
+    assert queries(with_cover) == queries(without) > 0
 
 
 def test_no_image_renders_nothing():

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from articles.pagination import Cursor
 from tests.factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +97,16 @@ def test_canonical_and_social_cards(client, article):
     assert '<meta name="twitter:card" content="summary_large_image">' in page
 
 
-def test_list_pages_keep_the_page_number_in_their_canonical_address(client):
-    for minutes in range(25):
+def test_list_pages_keep_their_page_in_their_canonical_address(client):
+    articles = [
         make_article(published_at=timezone.now() - timedelta(minutes=minutes + 1))
-    page = client.get("/en/news/?page=2&x=1").content.decode()
-    assert f'<link rel="canonical" href="{settings.SITE_URL}/en/news/?page=2">' in page
+        for minutes in range(25)
+    ]
+    cursor = Cursor.of(articles[19], "en")
+    page = client.get(f"/en/news/?before={cursor}&x=1").content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/en/news/?before={cursor}">' in page
+    first = client.get("/en/news/?x=1").content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/en/news/">' in first
 
 
 def test_hreflang_lists_live_languages_and_x_default(client):

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from articles import popularity
 from articles.models import LANGUAGE_CODES, Article, ArticleViews
 from articles.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
 from tests.factories import make_article, make_category
@@ -30,6 +31,24 @@ def hold_flush_lock() -> None:
 @pytest.fixture(autouse=True)
 def _flush_lock_held():
     hold_flush_lock()
+
+
+@pytest.fixture(autouse=True)
+def _each_view_pushed(monkeypatch):
+    """Each view reaches the cache at once (tested below: views wait in memory first)."""
+    monkeypatch.setattr(popularity, "PUSH_EVERY", 0)
+
+
+def test_views_wait_in_memory_and_reach_the_cache_in_one_push(monkeypatch):
+    monkeypatch.setattr(popularity, "PUSH_EVERY", 3600)
+    popularity.take_buffered()  # the last push was just now
+    article = make_article()
+    read(article, "kk", times=4)
+    day = popularity.local_date()
+    assert cache.get(popularity.counter_key(day, "kk", article.pk)) is None
+    assert flush_views() == 1
+    assert views_in_database(article, "kk") == 4
+    assert cache.get(popularity.counter_key(day, "kk", article.pk)) == 0
 
 
 def read(article: Article, language: str, times: int = 1) -> None:

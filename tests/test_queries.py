@@ -11,17 +11,19 @@ from tests.factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
 
-# The counts the pages are held to (see README, "Performance").
+# The counts the pages are held to (see docs/benchmarks.md): the first view of
+# a page after the content changed, which makes its cached fragments, and
+# every later view, served from them.
 EXPECTED_QUERIES = {
-    "home": 6,
-    "latest": 4,
-    "article": 7,
-    "category": 5,
-    "author": 5,
-    "tag": 5,
-    "feed": 4,
-    "category-feed": 5,
-    "tag-feed": 5,
+    "home": (4, 0),
+    "latest": (1, 0),
+    "article": (6, 0),
+    "category": (3, 0),
+    "author": (3, 0),
+    "tag": (3, 0),
+    "feed": (3, 0),
+    "category-feed": (4, 0),
+    "tag-feed": (4, 0),
 }
 
 
@@ -59,15 +61,20 @@ def page_urls(category, author, tag, article) -> dict[str, str]:
     }
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
+def count_queries(client, url: str) -> tuple[int, int]:
+    """The queries of the first view of a page after a change, and of the next one."""
+    counts = []
+    for _view in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(queries))
+    return tuple(counts)
 
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_each_page_costs_a_fixed_number_of_queries(client, size, tiny_png):
     urls = page_urls(*build_archive(size, tiny_png))
+    client.get("/ru/authors/")  # reads the content version and fills the shared navigation
     counts = {page: count_queries(client, url) for page, url in urls.items()}
     assert counts == EXPECTED_QUERIES

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.core.cache import cache
 PROJECT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = """
 import json
+import re
 from django.conf import settings
 print(json.dumps({
     "debug": settings.DEBUG,
@@ -86,3 +88,95 @@ def test_the_configured_cache_stores_and_returns_values(settings):
     cache.set("newsroom-settings-check", {"ok": "жақсы"}, timeout=10)
     assert cache.get("newsroom-settings-check") == {"ok": "жақсы"}
     cache.delete("newsroom-settings-check")
+
+
+PRINT_CACHING = """
+import json
+import re
+from django.conf import settings
+print(json.dumps({
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "content": settings.CONTENT_CACHE_SECONDS,
+    "pages": settings.PAGE_CACHE_SECONDS,
+    "cdn": [settings.CDN_MAX_AGE, settings.CDN_STALE_WHILE_REVALIDATE],
+}))
+"""
+
+
+def caching(**environment: str) -> dict:
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + PRINT_CACHING],
+        cwd=PROJECT,
+        env={**env, "SECRET_KEY": "x", **environment},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    values = caching()
+    assert values["conn_max_age"] == 60 and values["health_checks"] is True
+
+
+def test_without_redis_caches_are_per_process_so_they_live_seconds_and_pages_are_not_kept():
+    values = caching()
+    assert values["content"] == 5
+    assert values["pages"] == 0
+
+
+def test_with_redis_pages_are_kept_and_fragments_live_until_the_content_changes():
+    values = caching(REDIS_URL="redis://cache.internal:6379/0")
+    assert values["content"] == 3600
+    assert values["pages"] == 60
+    assert values["cdn"] == [10, 30]
+    assert caching(REDIS_URL="redis://c:6379/0", PAGE_CACHE_SECONDS="0")["pages"] == 0
+
+
+SERVE_STATIC = """
+import json, re
+from django.test import Client
+from django.templatetags.static import static
+stylesheet = static("css/site.css")
+response = Client().get(stylesheet, headers={"Accept-Encoding": "gzip, br"})
+print(json.dumps({
+    "url": stylesheet,
+    "status": response.status_code,
+    "cache_control": response.get("Cache-Control", ""),
+    "encoding": response.get("Content-Encoding", ""),
+}))
+"""
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "x",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert collect.returncode == 0, collect.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + SERVE_STATIC],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", served["url"])
+    assert served["status"] == 200
+    assert served["encoding"] in ("br", "gzip")
+    assert "immutable" in served["cache_control"]
+    assert int(re.search(r"max-age=(\d+)", served["cache_control"])[1]) >= 365 * 24 * 3600

@@ -1,0 +1,197 @@
+"""HTTP caching of public pages and feeds: validators, 304s, and whole pages in the cache.
+
+Every public page and feed is the same for every reader, so:
+
+- it carries an ETag and a Last-Modified time made from the content version
+  (articles.content_version) and the most-read generation, and a
+  Cache-Control that lets a CDN keep it briefly and revalidate it;
+- a conditional request whose ETag is current is answered 304 from one
+  cache read, before Django resolves the address or touches the database;
+- with PAGE_CACHE_SECONDS set (on by default with Redis), the whole answer
+  is kept in the cache, keyed by address, and served from the same single
+  cache read while the content version is unchanged: a change to the
+  content makes every cached page stale at once.
+
+Only anonymous GET requests to a language's pages take this path: anyone
+carrying a session cookie (editors) always gets a freshly made page.
+"""
+
+import hashlib
+import os
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from articles import content_version, pagination, popularity
+from articles.languages import EDITIONS
+
+PREFIXES = tuple(f"/{code}/" for code in EDITIONS)
+# The only query parameters that change a page; any other is ignored (and not a new cache entry).
+PAGE_PARAMETERS = tuple(sorted(pagination.PARAMETERS))
+# What a view returns to have its answer treated as public (see public_page()).
+PUBLIC = "_newsroom_public_page"
+# On a cache hit, the article whose read is counted (most-read lists).
+COUNTS_VIEW_OF = "_newsroom_counts_view_of"
+
+
+def release() -> str:
+    """This code's identity: a deploy makes new ETags and cache entries.
+
+    RELEASE in the environment (a commit id, say) names it; otherwise the
+    newest modification time among the code and templates does, the same in
+    every process of one installation.
+    """
+    if configured := os.environ.get("RELEASE"):
+        return configured
+    base = Path(settings.BASE_DIR)
+    newest = max(
+        (
+            path.stat().st_mtime_ns
+            for folder in ("articles", "newsroom", "templates", "locale")
+            for path in (base / folder).rglob("*")
+            if path.is_file()
+        ),
+        default=0,
+    )
+    return hashlib.blake2b(str(newest).encode(), digest_size=4).hexdigest()
+
+
+RELEASE = release()
+
+
+def public_page(view):
+    """Mark the view's 200 answers as the same for every reader."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            setattr(response, PUBLIC, True)
+        return response
+
+    return marked
+
+
+def counts_view(response: HttpResponse, article_id: int, language: str) -> None:
+    """Note on `response` that serving it from the cache counts a read of the article."""
+    setattr(response, COUNTS_VIEW_OF, (article_id, language))
+
+
+class PageCacheMiddleware:
+    """Answers 304s and cached pages first; marks and keeps what views produce."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_cacheable(request):
+            response = self.get_response(request)
+            if getattr(response, PUBLIC, False):
+                # Fresh for whoever asked (an editor): never kept by a browser or CDN.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = entry_key(request)
+        found = cache.get_many([content_version.KEY, popularity.RANKING_GENERATION, key])
+        version = content_version.from_cache(found.get(content_version.KEY))
+        ranking = found.get(popularity.RANKING_GENERATION, 0)
+        etag = f'W/"{RELEASE}-{version.token}-{ranking}"'
+        last_modified = int(max(version.changed_at, ranking / 1e9))
+
+        if is_not_modified(request, etag, last_modified):
+            response = HttpResponseNotModified()
+            add_validators(response, etag, last_modified)
+            return response
+
+        entry = found.get(key)
+        if entry is not None and entry[0] == version.token:
+            return from_entry(entry)
+
+        with content_version.RequestScope(version):
+            response = self.get_response(request)
+        if getattr(response, PUBLIC, False):
+            add_validators(response, etag, last_modified)
+            if settings.PAGE_CACHE_SECONDS and can_keep(response):
+                keep(key, version, response)
+        return response
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    if request.method != "GET" or not request.path.startswith(PREFIXES):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    try:
+        request.get_host()  # an unknown host gets Django's 400, never a cached page
+    except DisallowedHost:
+        return False
+    return True
+
+
+def entry_key(request: HttpRequest) -> str:
+    params = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
+    address = repr((request.get_host(), request.path, params))
+    return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+
+def is_not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        # Weak comparison, as for GET: W/"x" matches "x".
+        current = etag.removeprefix("W/")
+        return any(tag.removeprefix("W/") in (current, "*") for tag in parse_etags(if_none_match))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and last_modified <= since
+
+
+def add_validators(response: HttpResponse, etag: str, last_modified: int) -> None:
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # Browsers revalidate each time (a cheap 304); a CDN keeps the page briefly
+    # and may serve it a little longer while it fetches the new one.
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.CDN_MAX_AGE,
+        stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
+    )
+
+
+def can_keep(response: HttpResponse) -> bool:
+    """Only a complete answer that is the same for everyone, whatever their cookies."""
+    vary = response.headers.get("Vary", "").lower()
+    return (
+        not response.streaming
+        and not response.cookies
+        and "cookie" not in vary
+        and "accept-language" not in vary
+    )
+
+
+def keep(key: str, version: content_version.Version, response: HttpResponse) -> None:
+    headers = tuple(response.headers.items())
+    entry = (
+        version.token,
+        response.status_code,
+        headers,
+        response.content,
+        getattr(response, COUNTS_VIEW_OF, None),
+    )
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+
+
+def from_entry(entry: tuple) -> HttpResponse:
+    _token, status, headers, content, view_of = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    if view_of is not None:
+        popularity.record_view(*view_of)
+    return response
