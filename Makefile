@@ -11,7 +11,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages lock serve audit
+.PHONY: install run test lint format messages lock serve audit bench
 
 LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
 
@@ -61,6 +61,25 @@ serve: install
 LIGHTHOUSE ?= some
 audit: install $(NODE_INSTALLED)
 	$(BIN)/python tools/audit.py --lighthouse=$(LIGHTHOUSE)
+
+# Serves each archive size with gunicorn on PostgreSQL (and Redis), loads every page
+# type with wrk and writes docs/benchmarks.md (see tools/bench.py). The database of
+# each size, newsroom_bench_<size>, is kept for the next run; BENCH_ARGS=--drop drops it.
+# A quick check: make bench SIZES=1000 ROUNDS=1 DURATION=2
+SIZES ?= 10000 100000
+ROUNDS ?= 3
+DURATION ?= 8
+WARMUP ?= 2
+THREADS ?= 2
+CONNECTIONS ?= 16
+SEED ?= 1
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python tools/bench.py --sizes $(SIZES) --rounds $(ROUNDS) --duration $(DURATION) \
+		--warmup $(WARMUP) --threads $(THREADS) --connections $(CONNECTIONS) \
+		--workers $(WORKERS) --seed $(SEED) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
