@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET
 
 from articles import body_pictures
 from articles.models import EDITIONS, Article, localized
-from articles.views import LATEST_BESIDE_ARTICLE, language_links
+from articles.templatetags.bodies import render_body
+from articles.views import LATEST_BESIDE_ARTICLE, language_links, latest_headlines
 
 SALT = "articles.preview"
 DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
@@ -95,14 +96,13 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
         return preview_path(article, code, issued=issued) if article.has_language(code) else None
 
     state = article.language_state(language)
+    body = article.body_in(language)
+    article.rendered_body = render_body(body, body_pictures.pictures_for(body))
     with translation.override(language):
         context = {
             "article": article,
             "updated_at": article.updated_in(language),
-            "body_pictures": body_pictures.pictures_for(
-                getattr(article, localized("body", language))
-            ),
-            "latest": Article.objects.public(language).exclude(pk=article.pk)[
+            "latest": [other for other in latest_headlines(language) if other.pk != article.pk][
                 :LATEST_BESIDE_ARTICLE
             ],
             "language_links": language_links(url_in_language),

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from articles.models import (
     Tag,
     localized,
 )
+from articles.templatetags.bodies import render_body
 
 PAGE_PARAMETERS = pagination.PARAMETERS
 FEATURED_ON_HOME = 5
@@ -246,14 +248,42 @@ class AuthorIndexView(TemplateView):
         return context
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A link in the latest-news block beside an article."""
+
+    pk: int
+    url: str
+    title: str
+    published_at: datetime
+
+
 def live_article(pk: int, language: str) -> Article | None:
-    """The article with all a page shows of it, if it is live in any language."""
+    """The article with all its page shows in `language`, if it is live in any language.
+
+    Made once per content version (the view remembers it): the body is
+    rendered, and the related articles found, here rather than per request.
+    """
     article = (
         Article.objects.published().with_bylines().prefetch_related("tags").filter(pk=pk).first()
     )
-    if article is not None:
-        article.body_pictures = body_pictures.pictures_for(article.body_in(language))
+    if article is not None and article.is_live_in(language):
+        pictures = body_pictures.pictures_for(article.body_in(language))
+        article.rendered_body = render_body(article.body_in(language), pictures)
+        article.related_articles = Article.objects.related_to(
+            article, language, limit=RELATED_ARTICLES
+        )
     return article
+
+
+def latest_headlines(language: str) -> list[Headline]:
+    """The newest articles of the edition, one more than the block shows (it skips its own)."""
+    return [
+        Headline(
+            article.pk, article.get_absolute_url(language), article.title, article.published_at
+        )
+        for article in Article.objects.public().for_listing()[: LATEST_BESIDE_ARTICLE + 1]
+    ]
 
 
 @require_GET
@@ -277,17 +307,12 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(canonical, permanent=True)
 
     popularity.record_view(article.pk, language)
-    # Lazy: the template's cached fragments ask for them only when they are made.
-    latest = Article.objects.public().for_listing().exclude(pk=article.pk)[:LATEST_BESIDE_ARTICLE]
-    related = SimpleLazyObject(
-        lambda: Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
-    )
+    latest = content_version.remember(lambda: latest_headlines(language), "headlines", language)
     context = {
         "article": article,
         "updated_at": article.updated_in(language),
-        "body_pictures": article.body_pictures,
-        "latest": latest,
-        "related": related,
+        "latest": [other for other in latest if other.pk != article.pk][:LATEST_BESIDE_ARTICLE],
+        "related": article.related_articles,
         "most_read": partial(popularity.most_read, language, days=1),
         "cover_url": metadata.cover_url(article),
         "structured_data": [
