@@ -187,8 +187,14 @@ def as_editable_html(text: str) -> str:
 
 
 def plain_text(text: str) -> str:
-    """What a reader reads of a body, rich or plain: the words, without markup."""
-    return unescape(strip_tags(text)) if looks_like_html(text) else text
+    """What a reader reads of a body, rich or plain: the words, without markup.
+
+    Blocks and line breaks become line breaks, so the last word of a paragraph
+    and the first of the next (written without a newline between) stay two.
+    """
+    if not looks_like_html(text):
+        return text
+    return unescape(strip_tags(BLOCK_END.sub(lambda end: end[0] + "\n", text)))
 
 
 def first_paragraph_text(body: str) -> str:
@@ -202,4 +208,5 @@ def first_paragraph_text(body: str) -> str:
 
 
 FIRST_BLOCK = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.I)
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)

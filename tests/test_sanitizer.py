@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from articles.models import Article
-from articles.sanitizer import clean_body, looks_like_html, render_body, sanitize_html
+from articles.sanitizer import clean_body, looks_like_html, plain_text, render_body, sanitize_html
 from tests.factories import make_article
 from tests.fixtures.hostile_html import CORPUS
 
@@ -260,3 +260,15 @@ def test_a_plain_text_body_reaches_the_editor_as_escaped_paragraphs():
 
     assert as_editable_html("First <b>\n\nSecond") == "<p>First &lt;b&gt;</p>\n\n<p>Second</p>"
     assert as_editable_html("<p>Already rich</p>") == "<p>Already rich</p>"
+
+
+def test_plain_text_keeps_the_words_of_adjacent_blocks_apart():
+    assert plain_text(
+        "<p>One.</p><p>Two<br>three</p><ul><li>four</li><li>five</li></ul>"
+    ).split() == [
+        "One.",
+        "Two",
+        "three",
+        "four",
+        "five",
+    ]

@@ -89,6 +89,13 @@ def test_a_changed_title_is_found_by_its_new_words_only(client):
 
 
 @on_postgresql
+def test_the_first_word_of_a_paragraph_is_found_though_no_newline_precedes_it(client):
+    # The editor writes paragraphs with no newline between them.
+    article = make_article(body_ru="<p>Первый абзац.</p><p>Кенгуру прыгают.</p>")
+    assert found(search(client, "кенгуру")) == [article]
+
+
+@on_postgresql
 def test_a_title_match_ranks_above_a_body_match(client):
     in_body = make_article(body_ru="<p>Сегодня о бюджете долго спорили.</p>")
     in_title = make_article(title_ru="Бюджет утвердили")
