@@ -1,12 +1,11 @@
 """What every public page's frame (navigation, head links) needs."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from articles import content_version, popularity
+from articles import content_version, page_cache
 from articles.models import Article, Category
 
 
@@ -22,9 +21,7 @@ def navigation(request: HttpRequest) -> dict:
             lambda: content_version.remember(current_breaking_news, "breaking", language)
         ),
         # Most-read lists are cached until the counts next change (articles.popularity).
-        "most_read_generation": SimpleLazyObject(
-            lambda: cache.get(popularity.RANKING_GENERATION, 0)
-        ),
+        "most_read_generation": SimpleLazyObject(page_cache.ranking_generation),
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
         "default_language": settings.LANGUAGE_CODE,

@@ -16,6 +16,7 @@ Only anonymous GET requests to a language's pages take this path: anyone
 carrying a session cookie (editors) always gets a freshly made page.
 """
 
+import contextvars
 import hashlib
 import os
 from functools import wraps
@@ -36,6 +37,11 @@ PREFIXES = tuple(f"/{code}/" for code in EDITIONS)
 PAGE_PARAMETERS = tuple(sorted(pagination.PARAMETERS))
 # What a view returns to have its answer treated as public (see public_page()).
 PUBLIC = "_newsroom_public_page"
+RANKED, UNRANKED = "ranked", "unranked"
+# The most-read generation, read with the content version at the start of the request.
+_request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "ranking_generation", default=None
+)
 # On a cache hit, the article whose read is counted (most-read lists).
 COUNTS_VIEW_OF = "_newsroom_counts_view_of"
 
@@ -65,17 +71,29 @@ def release() -> str:
 RELEASE = release()
 
 
-def public_page(view):
-    """Mark the view's 200 answers as the same for every reader."""
+def public_page(view=None, *, ranked: bool = False):
+    """Mark the view's 200 answers as the same for every reader.
+
+    `ranked`: the page shows most-read lists, so its validators change with
+    the rankings too; others (lists, feeds) keep theirs while readers read.
+    """
+    if view is None:
+        return lambda view: public_page(view, ranked=ranked)
 
     @wraps(view)
     def marked(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            setattr(response, PUBLIC, True)
+            setattr(response, PUBLIC, RANKED if ranked else UNRANKED)
         return response
 
     return marked
+
+
+def ranking_generation() -> int:
+    """The most-read generation, as read once by this request (or from the cache)."""
+    generation = _request_ranking.get()
+    return cache.get(popularity.RANKING_GENERATION, 0) if generation is None else generation
 
 
 def counts_view(response: HttpResponse, article_id: int, language: str) -> None:
@@ -101,22 +119,38 @@ class PageCacheMiddleware:
         found = cache.get_many([content_version.KEY, popularity.RANKING_GENERATION, key])
         version = content_version.from_cache(found.get(content_version.KEY))
         ranking = found.get(popularity.RANKING_GENERATION, 0)
-        etag = f'W/"{RELEASE}-{version.token}-{ranking}"'
-        last_modified = int(max(version.changed_at, ranking / 1e9))
-
-        if is_not_modified(request, etag, last_modified):
+        validators = {
+            UNRANKED: (f'W/"{RELEASE}-{version.token}"', int(version.changed_at)),
+            RANKED: (
+                f'W/"{RELEASE}-{version.token}-{ranking}"',
+                int(max(version.changed_at, ranking / 1e9)),
+            ),
+        }
+        # A client's ETag names the kind of page it came from; a date alone
+        # must be later than both kinds of change.
+        asked = (
+            validators.values() if "HTTP_IF_NONE_MATCH" in request.META else [validators[RANKED]]
+        )
+        if any(is_not_modified(request, *pair) for pair in asked):
             response = HttpResponseNotModified()
-            add_validators(response, etag, last_modified)
+            etag = request.META.get("HTTP_IF_NONE_MATCH", "")
+            kind = UNRANKED if validators[UNRANKED][0] in etag else RANKED
+            add_validators(response, *validators[kind])
             return response
 
         entry = found.get(key)
         if entry is not None and entry[0] == version.token:
             return from_entry(entry)
 
-        with content_version.RequestScope(version):
-            response = self.get_response(request)
-        if getattr(response, PUBLIC, False):
-            add_validators(response, etag, last_modified)
+        reset = _request_ranking.set(ranking)
+        try:
+            with content_version.RequestScope(version):
+                response = self.get_response(request)
+        finally:
+            _request_ranking.reset(reset)
+        kind = getattr(response, PUBLIC, None)
+        if kind is not None:
+            add_validators(response, *validators[kind])
             if settings.PAGE_CACHE_SECONDS and can_keep(response):
                 keep(key, version, response)
         return response
@@ -145,7 +179,7 @@ def is_not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool
     if if_none_match is not None:
         # Weak comparison, as for GET: W/"x" matches "x".
         current = etag.removeprefix("W/")
-        return any(tag.removeprefix("W/") in (current, "*") for tag in parse_etags(if_none_match))
+        return any(tag.removeprefix("W/") == current for tag in parse_etags(if_none_match))
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and last_modified <= since
 

@@ -8,10 +8,12 @@ from articles.page_cache import public_page
 app_name = "articles"
 
 urlpatterns = [
-    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("", public_page(views.HomeView.as_view(), ranked=True), name="home"),
     path("news/", public_page(views.LatestNewsView.as_view()), name="latest"),
-    path("news/<int:pk>/", public_page(views.article_detail), name="article-short"),
-    path("news/<int:pk>-<str:slug>/", public_page(views.article_detail), name="article"),
+    path("news/<int:pk>/", public_page(views.article_detail, ranked=True), name="article-short"),
+    path(
+        "news/<int:pk>-<str:slug>/", public_page(views.article_detail, ranked=True), name="article"
+    ),
     path("category/<slug:slug>/", public_page(views.CategoryView.as_view()), name="category"),
     path("authors/", public_page(views.AuthorIndexView.as_view()), name="authors"),
     path("authors/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),

@@ -98,7 +98,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its client objects (newsroom/redis_cache.py).
+            "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -13,9 +13,10 @@ def _empty_cache():
     """Each test starts with an empty cache (in CI's second pass, a Redis database of its own)."""
     from django.core.cache import cache
 
-    from articles import popularity
+    from articles import content_version, popularity
 
     cache.clear()
+    content_version.forget_in_process()
     popularity.take_buffered()  # nor any views counted in memory
 
 

@@ -76,7 +76,7 @@ def test_environment_configures_database_cache_hosts_and_paths():
     )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["database"] == "newsroom"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "newsroom.redis_cache.SharedClientRedisCache"
     assert values["hosts"] == ["news.example.kz", "www.news.example.kz"]
     assert values["time_zone"] == "UTC"
     assert values["media_root"] == "/srv/media"
