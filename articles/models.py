@@ -236,7 +236,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
         """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
-        the newest of its category: at most three small indexed queries, whatever the archive.
+        the newest of its category: at most four small indexed queries, whatever the archive.
 
         The tag matches are looked for among the RELATED_CANDIDATES newest articles
         carrying any of its tags, so a tag on thousands of articles costs no more.
@@ -252,10 +252,14 @@ class ArticleQuerySet(models.QuerySet):
                 .values_list("article_id", flat=True)[:RELATED_CANDIDATES]
             )
         published_at = localized("published_at", language)
-        related = sorted(
-            public.filter(pk__in=list(shared)) if shared else [],
-            key=lambda other: (-shared[other.pk], -getattr(other, published_at).timestamp()),
-        )[:limit]
+        # Rank the live candidates by their key alone; fetch only the chosen ones whole.
+        live = dict(
+            public.filter(pk__in=list(shared)).order_by().values_list("pk", published_at)
+            if shared
+            else []
+        )
+        chosen = sorted(live, key=lambda pk: (-shared[pk], -live[pk].timestamp()))[:limit]
+        related = sorted(public.filter(pk__in=chosen), key=lambda other: chosen.index(other.pk))
         if len(related) < limit and article.category_id:
             related += public.filter(category_id=article.category_id).exclude(
                 pk__in=[other.pk for other in related]
