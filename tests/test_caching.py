@@ -220,3 +220,15 @@ def test_the_health_check_touches_no_database(client):
     assert response.status_code == 200 and response.content == b"ok\n"
     assert len(queries) == 0
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_readers_reading_change_the_validators_of_ranked_pages_only(client):
+    """Feeds and lists show no most-read list: new counts leave their ETag alone."""
+    from articles import popularity
+
+    article = make_article()
+    feed, home = client.get("/en/rss/"), client.get("/en/")
+    popularity.record_view(article.pk, "en")
+    assert popularity.flush_views() == 1  # new rankings
+    assert client.get("/en/rss/", headers={"If-None-Match": feed["ETag"]}).status_code == 304
+    assert client.get("/en/", headers={"If-None-Match": home["ETag"]}).status_code == 200

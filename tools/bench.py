@@ -464,6 +464,15 @@ def pages(seed: int) -> dict:
                 "paths": paths,
             }
         )
+    # The story everyone reads during a spike: the newest one, the same page each time.
+    newest = Article.objects.public(LANGUAGE).first()
+    scenarios.append(
+        {
+            "key": "article-hot",
+            "label": f"Article ({LANGUAGE}), the newest",
+            "path": newest.get_absolute_url(LANGUAGE),
+        }
+    )
     scenarios += [
         {
             "key": "category",
