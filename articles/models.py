@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from articles import images
+from articles import images, lookups  # noqa: F401 (registers __filled)
 from articles.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
 from articles.sanitizer import IMG_TAG, clean_body, first_paragraph_text, plain_text
 from articles.scripts import fill_variants
@@ -309,10 +309,10 @@ def bylines_in_order() -> models.Prefetch:
 
 
 def has_text_in(language: str) -> Q:
+    """A title and a body in the language (checked by their stored size: articles.lookups)."""
     query = Q()
     for field in ("title", "body"):
-        column = localized(field, language)
-        query &= Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+        query &= Q(**{f"{localized(field, language)}__filled": True})
     return query
 
 

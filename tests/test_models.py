@@ -135,3 +135,14 @@ def test_white_space_is_no_text_so_lists_and_pages_agree():
     article.save()
     assert not Article.objects.published("en").exists()
     assert not article.is_live_in("en")
+
+
+@pytest.mark.django_db
+def test_text_counts_as_filled_by_its_stored_size_long_or_short():
+    long_body = "<p>" + "Жаңалық. " * 20_000 + "</p>"  # stored out of line by PostgreSQL
+    long = make_article(body_en=long_body)
+    empty = make_article(body_en="")
+    assert set(Article.objects.filter(body_en__filled=True)) >= {long}
+    assert empty not in Article.objects.filter(body_en__filled=True)
+    assert empty in Article.objects.filter(body_en__filled=False)
+    assert long in Article.objects.public("en") and empty not in Article.objects.public("en")
