@@ -6,7 +6,6 @@ Text that readers see is translated per language by modeltranslation
 """
 
 import re
-from collections import Counter
 from datetime import datetime
 
 from django.conf import settings
@@ -236,30 +235,33 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
         """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
-        the newest of its category: at most four small indexed queries, whatever the archive.
+        the newest of its category: one query, or two when the tags find too few.
 
         The tag matches are looked for among the RELATED_CANDIDATES newest articles
         carrying any of its tags, so a tag on thousands of articles costs no more.
         """
         public = self.public(language).for_listing(language).exclude(pk=article.pk)
         tag_ids = [tag.pk for tag in article.tags.all()]
-        shared = Counter()
+        related = []
         if tag_ids:
-            shared.update(
-                Article.tags.through.objects.filter(tag_id__in=tag_ids)
-                .exclude(article_id=article.pk)
+            tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids)
+            candidates = (
+                tagged.exclude(article_id=article.pk)
                 .order_by("-article_id")
-                .values_list("article_id", flat=True)[:RELATED_CANDIDATES]
+                .values("article_id")[:RELATED_CANDIDATES]
             )
-        published_at = localized("published_at", language)
-        # Rank the live candidates by their key alone; fetch only the chosen ones whole.
-        live = dict(
-            public.filter(pk__in=list(shared)).order_by().values_list("pk", published_at)
-            if shared
-            else []
-        )
-        chosen = sorted(live, key=lambda pk: (-shared[pk], -live[pk].timestamp()))[:limit]
-        related = sorted(public.filter(pk__in=chosen), key=lambda other: chosen.index(other.pk))
+            shared = (
+                tagged.filter(article_id=models.OuterRef("pk"))
+                .order_by()
+                .values("article_id")
+                .annotate(tags=models.Count("*"))
+                .values("tags")
+            )
+            related = list(
+                public.filter(pk__in=candidates)
+                .annotate(shared_tags=models.Subquery(shared))
+                .order_by("-shared_tags", f"-{localized('published_at', language)}", "-id")[:limit]
+            )
         if len(related) < limit and article.category_id:
             related += public.filter(category_id=article.category_id).exclude(
                 pk__in=[other.pk for other in related]
@@ -280,18 +282,27 @@ class ArticleQuerySet(models.QuerySet):
                 )
         return self.filter(stale)
 
-    def for_listing(self, language: str | None = None) -> "ArticleQuerySet":
-        """What a list of articles shows (category, cover) in the same query.
+    def for_listing(self, language: str | None = None, also: tuple = ()) -> "ArticleQuerySet":
+        """What lists of articles and article pages show, in one narrow query.
 
-        Only `language`'s text (the active language's by default) is loaded:
-        a list in one edition need not carry the other editions' bodies.
+        Only the columns of `language` (the active language by default) that
+        readers see are read, with the category's and the cover's: a row of
+        every edition's text is several times wider, and slower to build.
+        Anything else a page touches is fetched for the whole list at once.
+        `also` names more columns to read.
         """
         language = language or translation.get_language()
-        other_editions = [
-            localized(field, code) for field in LISTED_TEXT for code in EDITIONS if code != language
-        ]
-        return self.select_related("category", "cover_image").defer(
-            *SEARCH_COLUMNS, *other_editions, *(f"latin_{field}" for field in LATIN_OVERRIDABLE)
+        return (
+            self.select_related("category", "cover_image")
+            .only(
+                *LISTED_COLUMNS,
+                *(localized(field, language) for field in LISTED_TEXT + LISTED_TIMES),
+                *(f"category__{localized(field, language)}" for field in ("name", "slug")),
+                *(f"cover_image__{column}" for column in LISTED_IMAGE_COLUMNS),
+                *(f"cover_image__{localized(field, language)}" for field in ("alt", "caption")),
+                *also,
+            )
+            .fetch_mode(models.FETCH_PEERS)
         )
 
     def with_bylines(self) -> "ArticleQuerySet":
@@ -342,8 +353,11 @@ def per_language_indexes() -> list[models.Index]:
 TEXT_FIELDS = ("title", "lead", "body")
 # How many of the newest articles sharing a tag are weighed as related ones.
 RELATED_CANDIDATES = 200
-# The translated text a page of a list might show of an article.
-LISTED_TEXT = ("title", "lead", "body", "cover_caption", "correction")
+# What a list or an article page shows of an article: columns, then translated fields.
+LISTED_COLUMNS = ("status", "source", "featured", "category", "cover_image")
+LISTED_TEXT = ("title", "slug", "lead", "body", "cover_caption", "correction")
+LISTED_TIMES = ("published_at", "revised_at")
+LISTED_IMAGE_COLUMNS = ("file", "width", "height", "credit", "renditions")
 SEARCH_COLUMNS = [localized("search", code) for code in EDITIONS]
 # Kazakh fields converted to the Latin edition, each of which an editor may override.
 LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")

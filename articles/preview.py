@@ -16,10 +16,9 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles import body_pictures
+from articles import article_pages
 from articles.models import EDITIONS, Article, localized
-from articles.templatetags.bodies import render_body
-from articles.views import LATEST_BESIDE_ARTICLE, language_links, latest_headlines
+from articles.views import language_links
 
 SALT = "articles.preview"
 DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
@@ -96,15 +95,13 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
         return preview_path(article, code, issued=issued) if article.has_language(code) else None
 
     state = article.language_state(language)
-    body = article.body_in(language)
-    article.rendered_body = render_body(body, body_pictures.pictures_for(body))
     with translation.override(language):
+        # Related articles are left out: they would be found among what readers see now.
+        page = article_pages.rendered(article, language, {}, related=[], is_preview=True)
         context = {
+            "page": page,
             "article": article,
-            "updated_at": article.updated_in(language),
-            "latest": [other for other in latest_headlines(language) if other.pk != article.pk][
-                :LATEST_BESIDE_ARTICLE
-            ],
+            "latest": article_pages.beside(article_pages.latest_headlines(language), article.pk),
             "language_links": language_links(url_in_language),
             "is_preview": True,
             "is_live": state == "live",

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from articles import (
-    body_pictures,
+    article_pages,
     content_version,
     metadata,
     page_cache,
@@ -36,13 +35,10 @@ from articles.models import (
     Tag,
     localized,
 )
-from articles.templatetags.bodies import render_body
 
 PAGE_PARAMETERS = pagination.PARAMETERS
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
-LATEST_BESIDE_ARTICLE = 6
-RELATED_ARTICLES = 4
 
 
 @dataclass(frozen=True)
@@ -132,12 +128,20 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Lazy: the template's cached fragments ask for them only when they are made.
-        public = Article.objects.public().for_listing()
-        featured = public.filter(featured=True)[:FEATURED_ON_HOME]
+        # Lazy, even the querysets (building one costs more than rendering the page from
+        # its fragments): the template's cached fragments ask for them only when made.
+        featured = SimpleLazyObject(
+            lambda: list(
+                Article.objects.public().for_listing().filter(featured=True)[:FEATURED_ON_HOME]
+            )
+        )
         context["featured"] = featured
         context["latest"] = SimpleLazyObject(
-            lambda: list(public.exclude(pk__in=[a.pk for a in featured])[:LATEST_ON_HOME])
+            lambda: list(
+                Article.objects.public()
+                .for_listing()
+                .exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME]
+            )
         )
         language = translation.get_language()
         context["most_read_today"] = partial(popularity.most_read, language, days=1)
@@ -248,79 +252,35 @@ class AuthorIndexView(TemplateView):
         return context
 
 
-@dataclass(frozen=True)
-class Headline:
-    """A link in the latest-news block beside an article."""
-
-    pk: int
-    url: str
-    title: str
-    published_at: datetime
-
-
-def live_article(pk: int, language: str) -> Article | None:
-    """The article with all its page shows in `language`, if it is live in any language.
-
-    Made once per content version (the view remembers it): the body is
-    rendered, and the related articles found, here rather than per request.
-    """
-    article = (
-        Article.objects.published().with_bylines().prefetch_related("tags").filter(pk=pk).first()
-    )
-    if article is not None and article.is_live_in(language):
-        pictures = body_pictures.pictures_for(article.body_in(language))
-        article.rendered_body = render_body(article.body_in(language), pictures)
-        article.related_articles = Article.objects.related_to(
-            article, language, limit=RELATED_ARTICLES
-        )
-    return article
-
-
-def latest_headlines(language: str) -> list[Headline]:
-    """The newest articles of the edition, one more than the block shows (it skips its own)."""
-    return [
-        Headline(
-            article.pk, article.get_absolute_url(language), article.title, article.published_at
-        )
-        for article in Article.objects.public().for_listing()[: LATEST_BESIDE_ARTICLE + 1]
-    ]
-
-
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    article = content_version.remember(lambda: live_article(pk, language), "article", pk, language)
-    if article is None:
+    page = content_version.remember(
+        lambda: article_pages.live_page(pk, language), "article-page", pk, language
+    )
+    if page is None:
         raise Http404("No such article.")
-
-    def url_in_language(code: str) -> str | None:
-        return article.get_absolute_url(code) if article.is_live_in(code) else None
-
-    links = language_links(url_in_language)
-    if not article.is_live_in(language):
+    links = language_links(page.urls.get)
+    if language not in page.urls:
         # Never fallback text: say where the article can be read instead.
         context = {"language_links": links, "available": [link for link in links if link.url]}
         return render(request, "articles/article_missing_language.html", context, status=404)
 
-    canonical = article.get_absolute_url(language)
+    canonical = page.urls[language]
     if request.path != canonical:
         return redirect(canonical, permanent=True)
 
-    popularity.record_view(article.pk, language)
-    latest = content_version.remember(lambda: latest_headlines(language), "headlines", language)
+    popularity.record_view(pk, language)
+    headlines = content_version.remember(
+        lambda: article_pages.latest_headlines(language), "headlines", language
+    )
     context = {
-        "article": article,
-        "updated_at": article.updated_in(language),
-        "latest": [other for other in latest if other.pk != article.pk][:LATEST_BESIDE_ARTICLE],
-        "related": article.related_articles,
+        "page": page,
+        "latest": article_pages.beside(headlines, pk),
         "most_read": partial(popularity.most_read, language, days=1),
-        "cover_url": metadata.cover_url(article),
-        "structured_data": [
-            metadata.news_article(article, language),
-            metadata.article_breadcrumbs(article),
-        ],
+        "structured_data": page.structured_data,
         "language_links": links,
     }
     response = render(request, "articles/article.html", context)
-    page_cache.counts_view(response, article.pk, language)
+    page_cache.counts_view(response, pk, language)
     return response

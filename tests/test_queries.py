@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED_QUERIES = {
     "home": (4, 0),
     "latest": (1, 0),
-    "article": (7, 0),
+    "article": (5, 0),
     "category": (3, 0),
     "author": (3, 0),
     "tag": (3, 0),

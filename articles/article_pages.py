@@ -1,0 +1,132 @@
+"""An article page's own parts, made once per content version and reused by every request.
+
+Making them is what costs on an article page: the article with its bylines
+and tags, the body rendered, the related articles found, and the partials of
+templates/articles/article.html rendered around them. A request for a page
+already made only fills in what many pages share (the frame, the latest
+headlines, the most-read list) around the stored HTML, so it costs no query
+and little rendering. The view remembers a page per article, language and
+content version (articles.content_version); the preview makes one afresh.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, ExpressionWrapper
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
+
+from articles import body_pictures, metadata
+from articles.languages import EDITIONS, localized
+from articles.models import Article, bylines_in_order, live_in
+from articles.templatetags.bodies import render_body
+
+TEMPLATE = "articles/article.html"
+LATEST_BESIDE_ARTICLE = 6
+RELATED_ARTICLES = 4
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """What an article page shows of its article in one language, rendered."""
+
+    pk: int
+    urls: dict[str, str]  # the article's address in each edition where it is live
+    title: str = ""
+    meta: SafeString = SafeString()  # the head's description
+    social: SafeString = SafeString()  # the head's social card
+    main: SafeString = SafeString()  # the article and its related articles
+    structured_data: tuple[dict, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A link in the latest-news block beside an article, rendered."""
+
+    pk: int
+    html: SafeString
+
+
+def address(pk: int, slug: str, language: str) -> str:
+    """An article's address in `language` from its slug there (no other column read)."""
+    with translation.override(language):
+        if slug:
+            return reverse("articles:article", kwargs={"pk": pk, "slug": slug})
+        return reverse("articles:article-short", kwargs={"pk": pk})
+
+
+def live_page(pk: int, language: str) -> ArticlePage | None:
+    """The page of article `pk` in `language`; None if it is live in no edition.
+
+    The article is read with `language`'s text only, and whether it is live
+    in each edition is told by the database: the other editions' bodies are
+    never fetched. A page whose article is not live in `language` has only
+    its addresses, for the page that says where to read it instead.
+    """
+    now = timezone.now()
+    is_live = {
+        code: ExpressionWrapper(live_in(code, now), output_field=BooleanField())
+        for code in EDITIONS
+    }
+    article = (
+        Article.objects.for_listing(language, also=[localized("slug", code) for code in EDITIONS])
+        .prefetch_related(bylines_in_order(), "tags")
+        .annotate(**{localized("live", code): flag for code, flag in is_live.items()})
+        .filter(pk=pk)
+        .first()
+    )
+    if article is None:
+        return None
+    urls = {
+        code: address(pk, getattr(article, localized("slug", code)), code)
+        for code in EDITIONS
+        if getattr(article, localized("live", code))
+    }
+    if language not in urls:
+        return ArticlePage(pk, urls) if urls else None
+    related = Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
+    return rendered(article, language, urls, related)
+
+
+def rendered(
+    article: Article, language: str, urls: dict[str, str], related: list[Article], **context
+) -> ArticlePage:
+    """The page's parts of `article` in `language` (the active language must be it).
+
+    `context` adds to the partials' context (a preview says it is one).
+    """
+    body = article.body_in(language)
+    context |= {
+        "article": article,
+        "body": render_body(body, body_pictures.pictures_for(body)),
+        "updated_at": article.updated_in(language),
+        "related": related,
+        "cover_url": metadata.cover_url(article),
+    }
+    return ArticlePage(
+        pk=article.pk,
+        urls=urls,
+        title=article.title_in(language),
+        meta=render_to_string(f"{TEMPLATE}#meta", context),
+        social=render_to_string(f"{TEMPLATE}#social", context),
+        main=render_to_string(f"{TEMPLATE}#main", context),
+        structured_data=(
+            metadata.news_article(article, language),
+            metadata.article_breadcrumbs(article),
+        ),
+    )
+
+
+def latest_headlines(language: str) -> list[Headline]:
+    """The newest articles of the edition, one more than the block shows (it skips its own)."""
+    headlines = []
+    for article in Article.objects.public().for_listing()[: LATEST_BESIDE_ARTICLE + 1]:
+        html = render_to_string(f"{TEMPLATE}#headline", {"article": article})
+        headlines.append(Headline(article.pk, html))
+    return headlines
+
+
+def beside(headlines: list[Headline], pk: int) -> list[Headline]:
+    """The headlines the block beside article `pk` shows: the newest but its own."""
+    return [headline for headline in headlines if headline.pk != pk][:LATEST_BESIDE_ARTICLE]
