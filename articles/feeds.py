@@ -7,6 +7,7 @@ Their ETag, Last-Modified and 304s come from articles.page_cache.
 
 import json
 import mimetypes
+from io import StringIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles import content_version, images
 from articles.languages import language_tag
@@ -27,7 +29,25 @@ from articles.sanitizer import render_body
 FEED_LENGTH = 50
 
 
-class RssFeed(feedgenerator.Rss201rev2Feed):
+class ItemsWrittenOnce:
+    """A feed that writes its items' XML once and reuses it in every later write.
+
+    Feeds are remembered per content version (LatestArticlesFeed), so each
+    request writes only the feed's own few elements around the kept items.
+    """
+
+    def write_items_once(self) -> None:
+        written = StringIO()
+        super().write_items(SimplerXMLGenerator(written, "utf-8", short_empty_elements=True))
+        self.written_items = written.getvalue()
+
+    def write_items(self, handler):
+        if not hasattr(self, "written_items"):
+            self.write_items_once()
+        handler.ignorableWhitespace(self.written_items)  # written as it is, already XML
+
+
+class RssFeed(ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with each article's full text in `content:encoded`."""
 
     def rss_attributes(self):
@@ -41,7 +61,7 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class AtomFeed(feedgenerator.Atom1Feed):
+class AtomFeed(ItemsWrittenOnce, feedgenerator.Atom1Feed):
     """Atom 1.0 with each article's full text as HTML content."""
 
     def add_item_elements(self, handler, item):
@@ -123,7 +143,10 @@ class LatestArticlesFeed(Feed):
             page = self.get_object(request, *args, **kwargs)
         except (ObjectDoesNotExist, Http404):
             return None
-        return self.get_feed(page, request)
+        feed = self.get_feed(page, request)
+        if isinstance(feed, ItemsWrittenOnce):
+            feed.write_items_once()
+        return feed
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
