@@ -32,10 +32,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from articles.process_memory import ProcessMemory
+
 KEY = "content-version"
-# How many remembered values each process keeps in its own memory.
-IN_PROCESS_ENTRIES = 500
-_in_process: dict[str, tuple] = {}
+# The remembered values each process keeps in its own memory, the most recently used.
+_in_process = ProcessMemory(capacity=500)
 # When content was last saved (committed): a replica may not have it yet.
 WRITTEN_AT_KEY = "content-written-at"
 
@@ -147,9 +148,7 @@ def remember(compute, *parts):
         if kept is None:
             kept = (compute(),)  # in a tuple, so that None is remembered too
             cache.set(key, kept, settings.CONTENT_CACHE_SECONDS)
-        if len(_in_process) >= IN_PROCESS_ENTRIES:
-            _in_process.clear()  # mostly entries of past versions
-        _in_process[key] = kept
+        _in_process.put(key, kept)
     return kept[0]
 
 

@@ -8,9 +8,10 @@ Every public page and feed is the same for every reader, so:
 - a conditional request whose ETag is current is answered 304 from one
   cache read, before Django resolves the address or touches the database;
 - with PAGE_CACHE_SECONDS set (on by default with Redis), the whole answer
-  is kept in the cache, keyed by address, and served from the same single
-  cache read while the content version is unchanged: a change to the
-  content makes every cached page stale at once.
+  is kept in the cache, keyed by address and content version, for that
+  many seconds: a change to the content makes every cached page stale at
+  once. Each process also keeps the pages it served last in its own
+  memory, so a page read often costs that one small cache read and no more.
 
 Only anonymous GET requests to a language's pages take this path: anyone
 carrying a session cookie (editors) always gets a freshly made page.
@@ -19,6 +20,7 @@ carrying a session cookie (editors) always gets a freshly made page.
 import contextvars
 import hashlib
 import os
+import time
 from functools import wraps
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from articles import content_version, pagination, popularity
 from articles.languages import EDITIONS
+from articles.process_memory import ProcessMemory
 
 PREFIXES = tuple(f"/{code}/" for code in EDITIONS)
 # The only query parameters that change a page; any other is ignored (and not a new cache entry).
@@ -44,6 +47,9 @@ _request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 )
 # On a cache hit, the article whose read is counted (most-read lists).
 COUNTS_VIEW_OF = "_newsroom_counts_view_of"
+# Pages kept in each process's memory too (articles.process_memory), up to this many bytes.
+KEPT_PAGE_BYTES = 32 * 1024 * 1024
+_kept_pages = ProcessMemory(capacity=KEPT_PAGE_BYTES, weight=lambda entry: len(entry[3]))
 
 
 def release() -> str:
@@ -115,8 +121,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = entry_key(request)
-        found = cache.get_many([content_version.KEY, popularity.RANKING_GENERATION, key])
+        found = cache.get_many([content_version.KEY, popularity.RANKING_GENERATION])
         version = content_version.from_cache(found.get(content_version.KEY))
         ranking = found.get(popularity.RANKING_GENERATION, 0)
         validators = {
@@ -138,8 +143,8 @@ class PageCacheMiddleware:
             add_validators(response, *validators[kind])
             return response
 
-        entry = found.get(key)
-        if entry is not None and entry[0] == version.token:
+        key = entry_key(request, version)
+        if settings.PAGE_CACHE_SECONDS and (entry := kept_entry(key)) is not None:
             return from_entry(entry)
 
         reset = _request_ranking.set(ranking)
@@ -152,7 +157,7 @@ class PageCacheMiddleware:
         if kind is not None:
             add_validators(response, *validators[kind])
             if settings.PAGE_CACHE_SECONDS and can_keep(response):
-                keep(key, version, response)
+                keep(key, response)
         return response
 
 
@@ -168,10 +173,28 @@ def is_cacheable(request: HttpRequest) -> bool:
     return True
 
 
-def entry_key(request: HttpRequest) -> str:
+def entry_key(request: HttpRequest, version: content_version.Version) -> str:
+    """The page's key: its address, in this version of the content."""
     params = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
-    address = repr((request.get_host(), request.path, params))
-    return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return version.key("page", request.get_host(), request.path, params)
+
+
+def forget_in_process() -> None:
+    """Drop this process's own copies of pages (tests do, between tests)."""
+    _kept_pages.clear()
+
+
+def kept_entry(key: str) -> tuple | None:
+    """The page kept under `key` and still fresh: from this process's memory, or the cache."""
+    entry = _kept_pages.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        _kept_pages.put(key, entry)
+    made_at = entry[0]
+    # The cache drops it after PAGE_CACHE_SECONDS; this process's copy must not outlive that.
+    return entry if time.time() - made_at < settings.PAGE_CACHE_SECONDS else None
 
 
 def is_not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
@@ -209,10 +232,10 @@ def can_keep(response: HttpResponse) -> bool:
     )
 
 
-def keep(key: str, version: content_version.Version, response: HttpResponse) -> None:
+def keep(key: str, response: HttpResponse) -> None:
     headers = tuple(response.headers.items())
     entry = (
-        version.token,
+        time.time(),
         response.status_code,
         headers,
         response.content,
@@ -222,7 +245,7 @@ def keep(key: str, version: content_version.Version, response: HttpResponse) -> 
 
 
 def from_entry(entry: tuple) -> HttpResponse:
-    _token, status, headers, content, view_of = entry
+    _made_at, status, headers, content, view_of = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value

@@ -140,6 +140,46 @@ def test_a_cached_page_costs_no_query_and_is_the_same_page(client, warm_site):
     assert again["Content-Language"] == "en"
 
 
+def test_a_page_read_again_comes_from_the_process_memory_without_a_query(client, warm_site):
+    from django.core.cache import cache
+
+    from articles import content_version, popularity
+
+    first = client.get("/en/news/")
+    keys_read = set()
+    get, get_many = cache.get, cache.get_many
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            cache, "get_many", lambda keys, **k: keys_read.update(keys) or get_many(keys, **k)
+        )
+        patch.setattr(cache, "get", lambda key, *a, **k: keys_read.add(key) or get(key, *a, **k))
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get("/en/news/")
+    # Only the content version and the rankings are read from the cache, not the page.
+    assert keys_read == {content_version.KEY, popularity.RANKING_GENERATION}
+    assert len(queries) == 0
+    assert again.content == first.content
+
+
+def test_a_page_kept_in_memory_is_made_anew_after_the_page_cache_time(client, settings):
+    from articles import popularity
+
+    settings.CONTENT_CACHE_SECONDS = 3600  # the content version outlives the page
+    article = make_article(title_en="Read today")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        first = client.get("/en/")
+        for _ in range(3):
+            client.get(article.get_absolute_url("en"))
+        popularity.flush_views()
+        # The page stays kept (in the cache and in this process's memory) while it is fresh...
+        assert client.get("/en/").content == first.content
+        traveller.shift(settings.PAGE_CACHE_SECONDS + 1)
+        # ...and is then made anew, with the most-read list as it is now.
+        again = client.get("/en/")
+    assert again.content != first.content
+    assert "Read today" in again.content.decode().split("most-read-today", 1)[1]
+
+
 def test_junk_parameters_share_the_page_and_a_missing_page_is_never_kept(client, warm_site):
     client.get("/en/news/")
     with CaptureQueriesContext(connection) as queries:
