@@ -26,6 +26,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection, connections
+from django.db.backends.signals import connection_created
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import post_save
@@ -51,6 +52,9 @@ PREFIX_MATCHING = {code for code, config in CONFIGS.items() if config == "simple
 WEIGHTS = {"title": "A", "lead": "B", "body": "C"}
 
 MAX_QUERY_LENGTH = 200
+# Matches are ranked among the newest this many: a word found in half the archive
+# costs no more than a rare one, and news readers look for recent stories first.
+SEARCH_WINDOW = 1000
 MAX_WORDS = 10
 PAGE_SIZE = 20
 # word_similarity("Ашимбаев", "Әшімбаев ...") is 0.44; unrelated words stay below 0.3.
@@ -110,10 +114,16 @@ def full_text_matches(query: str, language: str) -> QuerySet[Article]:
         function="regexp_replace",
         output_field=TextField(),
     )
+    # Read once, as a list: counting and ranking them then cost no second index scan.
+    newest_matches = list(
+        Article.objects.public(language)
+        .filter(**{localized("search", language): search_query})
+        .values_list("pk", flat=True)[:SEARCH_WINDOW]
+    )
     return (
         Article.objects.public(language)
         .for_listing()
-        .filter(**{localized("search", language): search_query})
+        .filter(pk__in=newest_matches)
         .annotate(
             rank=SearchRank(vector, search_query),
             marked_title=SearchHeadline(
@@ -146,14 +156,30 @@ def full_text_matches(query: str, language: str) -> QuerySet[Article]:
 
 
 def near_spellings(query: str, language: str) -> QuerySet[Article]:
-    """Live articles whose title has a word spelled like the query (pg_trgm)."""
+    """Live articles whose title has a word spelled like the query (pg_trgm).
+
+    `%>` (trigram_word_similar) finds them through the title's trigram index,
+    with the threshold that similar_word_threshold() sets on each connection.
+    """
+    title = localized("title", language)
     return (
         Article.objects.public(language)
         .for_listing()
-        .annotate(similarity=TrigramWordSimilarity(query, localized("title", language)))
-        .filter(similarity__gt=NEAR_SPELLING)
-        .order_by("-similarity", f"-{localized('published_at', language)}", "-id")
+        .filter(**{f"{title}__trigram_word_similar": query})
+        .annotate(similarity=TrigramWordSimilarity(query, title))
+        .order_by("-similarity", f"-{localized('published_at', language)}", "-id")[:SEARCH_WINDOW]
     )
+
+
+@receiver(connection_created, dispatch_uid="articles.search.similar_word_threshold")
+def similar_word_threshold(sender, connection, **kwargs) -> None:
+    """Set the word similarity `%>` asks for: NEAR_SPELLING rather than pg_trgm's 0.6."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(NEAR_SPELLING)],
+            )
 
 
 def plain_matches(query: str, language: str) -> QuerySet[Article]:
@@ -255,7 +281,13 @@ def search(request: HttpRequest) -> HttpResponse:
             raise Http404 from None
         page.object_list = list(page.object_list)
         add_highlights(page.object_list, query, language)
-        context.update(page_obj=page, paginator=paginator, articles=page.object_list, near=near)
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            articles=page.object_list,
+            near=near,
+            capped=paginator.count >= SEARCH_WINDOW,
+        )
     return render(request, "articles/search.html", context)
 
 

@@ -121,6 +121,27 @@ def test_each_language_finds_other_forms_of_a_word(client, language, title, quer
 
 
 @on_postgresql
+def test_a_word_in_many_articles_is_ranked_among_its_newest_matches(client, monkeypatch):
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
+    now = timezone.now()
+    oldest_in_title = make_article(title_ru="Бюджет", published_at_ru=now - timedelta(days=9))
+    newer_in_body = [
+        make_article(body_ru="<p>О бюджете.</p>", published_at_ru=now - timedelta(days=days))
+        for days in (3, 2, 1)
+    ]
+    newest_in_title = make_article(title_ru="Бюджет", published_at_ru=now - timedelta(hours=36))
+
+    response = search(client, "бюджет")
+
+    # The three newest matches, the title match first; the old title match is left out.
+    assert found(response) == [newest_in_title, newer_in_body[2], newer_in_body[1]]
+    assert oldest_in_title not in found(response)
+    assert "больше 3" in response.content.decode()
+
+
+@on_postgresql
 def test_a_near_spelling_of_a_name_finds_the_article(client):
     article = make_article(title_kk="Әшімбаев сенатта сөйледі")
 
