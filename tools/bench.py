@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -60,6 +61,8 @@ GENERATOR = [
 LANGUAGE = "kk"
 OTHER_LANGUAGE = "ru"
 SAMPLED_ARTICLES = 2000
+# Articles read for the first time: drawn from this many, so that few are drawn twice.
+FIRST_READ_ARTICLES = 40_000
 SEARCH_WORDS = 50
 # Paths of a random-path page checked before measuring it (each is asked once).
 CHECKED_PATHS = 50
@@ -89,6 +92,7 @@ class Scenario:
     path: str  # the one asked, or an example of `paths`
     paths: tuple[str, ...] = ()
     conditional: bool = False
+    made: bool = False  # every one of `paths` is asked once before measuring
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -247,6 +251,9 @@ def bench(options, wrk: str, work: Path) -> tuple[dict, dict]:
                 flush_redis(options.redis)
                 with serving(options, envs[mode], work / "server.log"):
                     ready = [checked(scenario, options.port) for scenario in scenarios]
+                    for scenario in ready:
+                        if scenario.made:
+                            make_pages(scenario, options.port)
                     runs = measure(options, wrk, ready, work, f"{size:,} {mode}")
                 results[size][mode] = {key: Summary.of(found) for key, found in runs.items()}
     finally:
@@ -403,9 +410,10 @@ def pages(seed: int) -> dict:
     from articles.models import SEARCH_COLUMNS, Article, Category
 
     draw = random.Random(seed)
-    samples = {}
+    samples, public_pks = {}, {}
     for language in (LANGUAGE, OTHER_LANGUAGE):
         pks = list(Article.objects.public(language).order_by("pk").values_list("pk", flat=True))
+        public_pks[language] = pks
         if not pks:
             raise SystemExit(f"No public article in {language}: nothing to measure.")
         chosen = draw.sample(pks, min(len(pks), SAMPLED_ARTICLES))
@@ -459,11 +467,31 @@ def pages(seed: int) -> dict:
         scenarios.append(
             {
                 "key": f"article-{language}",
-                "label": f"Article ({language})",
+                "label": f"Article ({language}), read again",
                 "path": min(paths, key=len),
                 "paths": paths,
+                "made": True,
             }
         )
+    # The long tail: articles whose page no one has asked for since the content changed.
+    sampled = {article.pk for article in samples[LANGUAGE]}
+    unread = [pk for pk in public_pks[LANGUAGE] if pk not in sampled]
+    unread = draw.sample(unread, min(len(unread), FIRST_READ_ARTICLES))
+    first_reads = [
+        article.get_absolute_url(LANGUAGE)
+        for article in Article.objects.filter(pk__in=unread).only(
+            *(localized(field, LANGUAGE) for field in ("title", "body", "slug"))
+        )
+    ]
+    draw.shuffle(first_reads)
+    scenarios.append(
+        {
+            "key": f"article-{LANGUAGE}-first",
+            "label": f"Article ({LANGUAGE}), first read",
+            "path": min(first_reads, key=len),
+            "paths": first_reads,
+        }
+    )
     # The story everyone reads during a spike: the newest one, the same page each time.
     newest = Article.objects.public(LANGUAGE).first()
     scenarios.append(
@@ -619,6 +647,15 @@ def checked(scenario: Scenario, port: int) -> Scenario:
         if status != scenario.expected_status:
             raise BenchError(f"{path} answered {status}, not {scenario.expected_status}.")
     return replace(scenario, headers=headers)
+
+
+def make_pages(scenario: Scenario, port: int) -> None:
+    """Asks for each of the scenario's pages once, so that they are made before it is measured."""
+    print(f"  Making the {len(scenario.paths):,} pages of {scenario.label}...", flush=True)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = set(pool.map(lambda path: get(port, path)[0], scenario.paths))
+    if statuses != {scenario.expected_status}:
+        raise BenchError(f"{scenario.label}: some pages answered {sorted(statuses)}.")
 
 
 def measure(options, wrk: str, scenarios: list[Scenario], work: Path, title: str) -> dict:
@@ -814,9 +851,14 @@ def write_report(options, wrk: str, results: dict, data: dict, minutes: float) -
         "before each. SQL queries are counted on the uncached site, in-process: on a "
         "page's first request after the cache is emptied (cold), and on the next (warm), "
         "when the caches that fill on first use are full. "
-        f"Articles are drawn at random from {SAMPLED_ARTICLES:,} in each language, and "
-        f"searches from {SEARCH_WORDS} words of their titles, so most of them miss the page "
-        "cache: they stand for the long tail of reads, not for a page everyone reads.",
+        "Each article page is asked for at random, per request: an article read again is "
+        f"one of {SAMPLED_ARTICLES:,} in its language whose page was made (each was asked "
+        "for once before measuring, as readers would have), so that it misses the page "
+        "cache but finds its own parts made (articles/article_pages.py); an article read "
+        f"for the first time is one of {FIRST_READ_ARTICLES:,} others (or all there are), "
+        "so that nearly every request makes its page, as the long tail of an archive does. "
+        "The newest article is the one page everyone reads during a spike. Searches are "
+        f"drawn from {SEARCH_WORDS} words of titles.",
         "",
         "| Machine | |",
         "| --- | --- |",
