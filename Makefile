@@ -11,7 +11,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages lock serve audit bench
+.PHONY: install run test system-packages lint format messages lock serve audit bench
 
 LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
 
@@ -44,8 +44,12 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite; set DATABASE_URL to run it against PostgreSQL.
-test: install $(NODE_INSTALLED)
+test: install system-packages $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# Chromium, Java, xmllint, npm and redis-server for the suite (tools/system_packages.sh).
+system-packages:
+	@tools/system_packages.sh
 
 # A production-like server: gunicorn, DEBUG off, static files through whitenoise.
 # Needs SECRET_KEY (and ALLOWED_HOSTS for a real host name) in the environment.
