@@ -11,7 +11,7 @@ as a ratio to the floor of its own round, which holds still when the
 machine's speed wanders, so that the ratios of a small and a large archive
 can be compared. It also counts the SQL queries of each page, and writes
 docs/benchmarks.md with a chart in docs/benchmarks.svg; the text between the
-notes markers of the previous file is kept.
+notes markers of the previous file is kept, and so is the load test's section.
 
     .venv/bin/python tools/bench.py [--sizes 10000 100000] [--rounds 3] [--duration 8]
 
@@ -73,6 +73,8 @@ MODE_TITLES = {
     "cached": f"With the page cache ({MODES['cached']} s)",
 }
 NOTES = re.compile(r"<!-- notes -->.*?<!-- /notes -->", re.S)
+# The load test's section (tools/load.py writes it), kept at the end of the report.
+LOAD_SECTION = re.compile(r"<!-- load -->.*?<!-- /load -->", re.S)
 MISSING_WRK = (
     "wrk is missing: install it with `apt-get install wrk` (Debian and Ubuntu), "
     "or run `make bench` as root, which installs it."
@@ -932,6 +934,8 @@ def write_report(options, wrk: str, results: dict, data: dict, minutes: float) -
                     )
     lines += ["", "## Failed requests", ""]
     lines += failures or ["None: every request answered 2xx or 3xx, without a socket error."]
+    if load_section := LOAD_SECTION.search(previous):
+        lines += ["", load_section[0]]
     report.write_text("\n".join(lines) + "\n")
     chart.write_text(ratio_chart(results, labels))
 
