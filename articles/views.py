@@ -61,6 +61,18 @@ def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
     return links
 
 
+def remembered_language_links(url_for: Callable[[str], str | None], *page) -> list[LanguageLink]:
+    """language_links() of the page named by `page`, made once per content version.
+
+    Each address is a reverse() in another language: together they cost more
+    than the rest of a cached list page.
+    """
+    language = translation.get_language()
+    return content_version.remember(
+        lambda: language_links(url_for), "language-links", language, *page
+    )
+
+
 @dataclass(frozen=True)
 class Listing:
     """One page of a list, rendered: what a cached list page needs, without its articles."""
@@ -116,7 +128,10 @@ class PublicArticleListView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["listing"] = self.listing
         context["canonical_url"] = settings.SITE_URL + self.request.path + self.listing.own_query
-        context["language_links"] = language_links(self.url_in_language)
+        owner = getattr(self, "object", None)
+        context["language_links"] = remembered_language_links(
+            self.url_in_language, type(self).__name__, owner.pk if owner else ""
+        )
         return context
 
     def url_in_language(self, code: str) -> str | None:
@@ -147,7 +162,9 @@ class HomeView(TemplateView):
         context["most_read_today"] = partial(popularity.most_read, language, days=1)
         context["most_read_week"] = partial(popularity.most_read, language, days=7)
         # reverse() inside language_links() adds each language's prefix.
-        context["language_links"] = language_links(lambda code: reverse("articles:home"))
+        context["language_links"] = remembered_language_links(
+            lambda code: reverse("articles:home"), "home"
+        )
         context["structured_data"] = [metadata.website()]
         return context
 
