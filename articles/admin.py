@@ -1,15 +1,19 @@
 """The editors' desk: one tab per language for every translated field."""
 
+from datetime import MAXYEAR, MINYEAR, date
+
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +25,13 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from articles import dashboard, images, presence, revisions, roles
-from articles.forms import ArticleAdminForm, WithdrawForm
+from articles.forms import (
+    ArticleAdminForm,
+    EditorInputForm,
+    IdsChoiceField,
+    WithdrawForm,
+    is_valid_key,
+)
 from articles.languages import EDITIONS, SCRIPT_VARIANTS, WRITTEN_LANGUAGES, localized
 from articles.models import (
     LATIN_OVERRIDABLE,
@@ -71,6 +81,8 @@ def script_variant_columns(*fields: str) -> list[str]:
 class WrittenLanguagesAdmin(TabbedDjangoJqueryTranslationAdmin):
     """A tab per language editors write; script variants (`exclude`d) are filled on save."""
 
+    form = EditorInputForm
+
     def get_fieldsets(self, request, obj=None):
         hidden = set(self.exclude or ())
         return [
@@ -95,6 +107,8 @@ class AuthorAdmin(WrittenLanguagesAdmin):
     search_fields = [localized("name", code) for code in EDITIONS]
     exclude = script_variant_columns("name", "slug", "bio")
     change_form_template = "admin/articles/slugged_change_form.html"
+    # A photo is a picture like the media library's: the same size, pixel and format limits.
+    formfield_overrides = {models.ImageField: {"form_class": images.PictureField}}
 
     def get_search_results(self, request, queryset, search_term):
         # The byline autocomplete offers only active authors; existing bylines stay.
@@ -129,8 +143,11 @@ class ImageAdmin(WrittenLanguagesAdmin):
     def thumbnail(self, image: Image) -> str:
         if not image.file:
             return "—"
+        # The height as an attribute, not a style: the Content-Security-Policy allows no
+        # inline style, and the browser keeps the row's space before the picture loads.
+        height = round(80 * image.height / image.width) if image.width and image.height else 80
         return format_html(
-            '<img src="{}" alt="" width="80" style="height:auto" loading="lazy">', image.file.url
+            '<img src="{}" alt="" width="80" height="{}" loading="lazy">', image.file.url, height
         )
 
 
@@ -166,7 +183,52 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=written.values("pk")) if missing else written
 
 
-class BylineInline(admin.TabularInline):
+class ValidIdsOnly:
+    """An autocomplete that shows again only the submitted values that can be ids.
+
+    Django's looks every submitted value up to show its label beside the form's
+    errors: text, or a number past 64 bits, made that a server error. The field
+    itself refuses such a value.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        key = opts.get_field(getattr(self.field.remote_field, "field_name", None) or opts.pk.name)
+        return super().optgroups(name, [item for item in value if is_valid_key(key, item)], attr)
+
+
+class ValidIdsAutocompleteSelect(ValidIdsOnly, AutocompleteSelect):
+    pass
+
+
+class ValidIdsAutocompleteSelectMultiple(ValidIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class ValidIdsAutocompleteAdmin:
+    """Autocomplete fields that answer junk ids with a form error (ValidIdsOnly, IdsChoiceField)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                ValidIdsAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                ValidIdsAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+            kwargs.setdefault("form_class", IdsChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class BylineInline(ValidIdsAutocompleteAdmin, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -182,7 +244,7 @@ LANGUAGE_STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
+class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmin):
     form = ArticleAdminForm
     list_display = ["__str__", "status", "category", "created_at", "translation_status"]
     list_filter = ["status", "category", LanguageFilter, "featured"]
@@ -286,6 +348,12 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        if not is_drillable_day(request.GET, self.date_hierarchy):
+            # Django's answer to a filter it cannot apply: the list again, unfiltered.
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     # The change form: who else is editing, and previews.
 
@@ -402,16 +470,17 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
     # History: compare two versions field by field, per language.
 
     def history_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=unquote(object_id))
+        # get_object(): an id that cannot be one ("abc") is not found, not a server error.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
         extra_context = {**(extra_context or {}), "versions": revisions.versions_of(article)}
         return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Remember the live edit_version before django-reversion puts the old row in place.
-        stored = Article.objects.filter(pk=unquote(object_id)).values_list(
-            "edit_version", flat=True
-        )
-        request.restoring_over_version = stored.first()
+        stored = self.get_object(request, unquote(object_id))
+        request.restoring_over_version = stored.edit_version if stored else None
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def compare_view(self, request, object_id: int):
@@ -496,6 +565,26 @@ class ArticleAdmin(VersionAdmin, WrittenLanguagesAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+def is_drillable_day(params, field: str) -> bool:
+    """Whether the date hierarchy's year, month and day, if asked, are a day the list can show.
+
+    Django computes the next year, month or day as the bound, unchecked: year
+    9999 overflowed, and so did year 1 once converted to UTC.
+    """
+    year = params.get(f"{field}__year")
+    if year is None:
+        return True
+    try:
+        day = date(
+            int(year),
+            int(params.get(f"{field}__month") or 1),
+            int(params.get(f"{field}__day") or 1),
+        )
+    except (ValueError, OverflowError):
+        return False
+    return MINYEAR < day.year < MAXYEAR
 
 
 class LanguageAssignmentInline(admin.TabularInline):

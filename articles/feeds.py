@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -50,6 +50,13 @@ class ItemsWrittenOnce:
 class RssFeed(ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with each article's full text in `content:encoded`."""
 
+    # Readers take the channel's and items' descriptions for HTML; ours are text.
+    def __init__(self, *args, description, **kwargs):
+        super().__init__(*args, description=escape(description), **kwargs)
+
+    def add_item(self, *args, description, **kwargs):
+        super().add_item(*args, description=escape(description), **kwargs)
+
     def rss_attributes(self):
         return {
             **super().rss_attributes(),
@@ -63,6 +70,11 @@ class RssFeed(ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
 
 class AtomFeed(ItemsWrittenOnce, feedgenerator.Atom1Feed):
     """Atom 1.0 with each article's full text as HTML content."""
+
+    # Readers take an entry's summary (type="html") for HTML; ours is text. The
+    # feed's subtitle is plain text in Atom: it stays as it is.
+    def add_item(self, *args, description, **kwargs):
+        super().add_item(*args, description=escape(description), **kwargs)
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

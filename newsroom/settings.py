@@ -1,9 +1,11 @@
 """Newsroom settings, read from the environment (see README.md, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,12 +41,15 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "reversion",
     "django_prose_editor",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # First after security: a 304 or a cached page costs no further work.
+    # Outside the page cache, so that a cached page carries the policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Early: a 304 or a cached page costs no further work.
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.primary_pinning.PrimaryPinningMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -74,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "articles.context_processors.navigation",
             ],
         },
@@ -118,6 +126,11 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 
 CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=10)
 CDN_STALE_WHILE_REVALIDATE = env.int("CDN_STALE_WHILE_REVALIDATE", default=30)
 
+# The lock-out check comes first: it refuses a locked-out sign-in before any password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -193,6 +206,62 @@ STORAGES = {
         )
     },
 }
+
+# HTTPS (README, "Security"). A local production-like run over plain http sets
+# SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0 (`make serve` does).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe gunicorn directly, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets this header on every request: a client could send it too.
+if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours or of the admin reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+# Other sites learn only that a reader came from us, never which page (preview links).
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: no inline script or style but what carries this response's
+# nonce. Only the admin prints it (its templates' csp_nonce_attr: the rich-text editor's
+# import map, a change list's style), so public pages allow files from here alone.
+# The rich-text editor (Tiptap) adds its base stylesheet as a <style> without a nonce:
+# that stylesheet alone is allowed, by its hash. An upgrade that changes it shows as a
+# violation in tests/test_security.py.
+TIPTAP_BASE_STYLE = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, TIPTAP_BASE_STYLE],
+    # Pictures in a bucket are at its own address; data: for the admin's and editor's icons.
+    "img-src": [CSP.SELF, "data:", *([MEDIA_URL] if MEDIA_STORAGE == "s3" else [])],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Sign-in lock-out (django-axes): an editor's name from one address, so that an
+# attacker cannot lock every editor out from everywhere.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# The client's address is the connection's, unless a proxy in front names it in a
+# header it sets itself (a client could send the header too).
+if client_ip_header := env.str("AXES_CLIENT_IP_HEADER", default=""):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (client_ip_header, "REMOTE_ADDR")
+    # How many addresses the proxies add after the client's in that header.
+    AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LOGGING = {
     "version": 1,

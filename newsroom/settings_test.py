@@ -27,3 +27,5 @@ PAGE_CACHE_SECONDS = 0
 # databases=["default", "replica"]: tests/test_database_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 MIDDLEWARE.remove("newsroom.primary_pinning.PrimaryPinningMiddleware")  # noqa: F405
+# The test client and the live server speak plain http: no redirect to https.
+SECURE_SSL_REDIRECT = False

@@ -157,6 +157,8 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "SECRET_KEY": "x",
         "STATIC_ROOT": str(tmp_path / "static"),
+        # The test client speaks plain http: no redirect to https.
+        "SECURE_SSL_REDIRECT": "0",
     }
     collect = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],

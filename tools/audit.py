@@ -240,6 +240,8 @@ def audit(work: Path, lighthouse: str) -> bool:
         MEDIA_ROOT=str(work / "media"),
         STATIC_ROOT=str(work / "static"),
         SITE_URL=f"http://{ADDRESS}",
+        # Served over plain http: no redirect to https.
+        SECURE_SSL_REDIRECT="0",
     )
     os.environ.pop("REDIS_URL", None)
     python = sys.executable

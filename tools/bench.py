@@ -283,6 +283,8 @@ def environment(
         STATIC_ROOT=str(static_root),
         PAGE_CACHE_SECONDS=str(page_cache_seconds),
         LOG_LEVEL="WARNING",
+        # wrk asks over plain http: no redirect to https.
+        SECURE_SSL_REDIRECT="0",
     )
     return env
 
