@@ -1,0 +1,136 @@
+"""Takes the README's screenshots of the demo site in Debian's Chromium.
+
+`make screenshots` runs this: it fills a throwaway SQLite database with the
+demo content, serves it with Django's development server (DEBUG on, so that
+the static files and the demo's pictures are served too), and saves, at a
+desktop width of 1280 pixels:
+
+- docs/screenshots/home.png: the home page of the Kazakh edition (the default);
+- docs/screenshots/article.png: the leading story, in the English edition;
+- docs/screenshots/admin-article.png: that story in the editors' desk, signed
+  in as a user this script creates.
+
+    .venv/bin/python -m tools.screenshots
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tools.audit import CHROMIUM, CHROMIUM_ARGS, MissingTool, require, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+# A desktop window: the shots are of what it shows, not of whole pages, to stay small.
+VIEWPORT = {"width": 1280, "height": 800}
+ADMIN_VIEWPORT = {"width": 1280, "height": 960}
+USERNAME = "chief"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main() -> int:
+    try:
+        require(CHROMIUM, "Chromium (apt-get install chromium)")
+    except MissingTool as missing:
+        print(missing, file=sys.stderr)
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
+    try:
+        saved = take_screenshots(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for path in saved:
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+    return 0
+
+
+def take_screenshots(work: Path) -> list[Path]:
+    """Serves the demo site from `work` and saves the screenshots; their paths."""
+    address = f"127.0.0.1:{free_port()}"
+    password = secrets.token_urlsafe(16)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{work / 'screenshots.sqlite3'}",
+        "MEDIA_ROOT": str(work / "media"),
+        "SITE_URL": f"http://{address}",
+        "DJANGO_SUPERUSER_PASSWORD": password,
+    }
+    environment.pop("REDIS_URL", None)
+    python = sys.executable
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["load_demo"],
+        ["createsuperuser", "--no-input", f"--username={USERNAME}", "--email="],
+    ):
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+
+    server_log = (work / "server.log").open("w")
+    server = subprocess.Popen(
+        [python, "manage.py", "runserver", address, "--noreload"],
+        cwd=ROOT,
+        env=environment,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://{address}"
+        wait_for(f"{base}/healthz", server)
+        return photograph(base, password)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server_log.close()
+
+
+def photograph(base: str, password: str) -> list[Path]:
+    from playwright.sync_api import expect, sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    home, article, admin = (
+        SCREENSHOTS / f"{name}.png" for name in ("home", "article", "admin-article")
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        reader = browser.new_context(viewport=VIEWPORT).new_page()
+        reader.goto(f"{base}/kk/", wait_until="networkidle")
+        reader.screenshot(path=home)
+        reader.goto(f"{base}/en/", wait_until="networkidle")
+        reader.locator(".featured .card-title a").first.click()
+        reader.wait_for_load_state("networkidle")
+        reader.screenshot(path=article)
+        pk = re.search(r"/news/(\d+)-", reader.url).group(1)
+
+        desk = browser.new_context(viewport=ADMIN_VIEWPORT, locale="en-US").new_page()
+        desk.goto(f"{base}/admin/articles/article/{pk}/change/")
+        desk.get_by_label("Username").fill(USERNAME)
+        desk.get_by_label("Password").fill(password)
+        desk.get_by_role("button", name="Log in").click()
+        expect(desk.locator(".field-body_en [contenteditable='true']")).to_be_visible()
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=admin)
+        browser.close()
+    return [home, article, admin]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
