@@ -11,7 +11,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test system-packages lint format messages lock serve audit bench
+.PHONY: install run test system-packages lint format messages lock serve audit bench load screenshots
 
 LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
 
@@ -53,7 +53,10 @@ system-packages:
 
 # A production-like server: gunicorn, DEBUG off, static files through whitenoise.
 # Needs SECRET_KEY (and ALLOWED_HOSTS for a real host name) in the environment.
+# It speaks plain http, so no redirect to https and cookies a browser sends over http.
 WORKERS ?= 2
+serve: export SECURE_SSL_REDIRECT ?= 0
+serve: export SECURE_COOKIES ?= 0
 serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -65,6 +68,10 @@ serve: install
 LIGHTHOUSE ?= some
 audit: install $(NODE_INSTALLED)
 	$(BIN)/python tools/audit.py --lighthouse=$(LIGHTHOUSE)
+
+# Remakes the README's screenshots (docs/screenshots/) of the demo site in Chromium.
+screenshots: install
+	$(BIN)/python -m tools.screenshots
 
 # Serves each archive size with gunicorn on PostgreSQL (and Redis), loads every page
 # type with wrk and writes docs/benchmarks.md (see tools/bench.py). The database of
@@ -84,6 +91,22 @@ bench: install
 	$(BIN)/python tools/bench.py --sizes $(SIZES) --rounds $(ROUNDS) --duration $(DURATION) \
 		--warmup $(WARMUP) --threads $(THREADS) --connections $(CONNECTIONS) \
 		--workers $(WORKERS) --seed $(SEED) $(BENCH_ARGS)
+
+# Readers and editors at once (see tools/load.py): wrk loads the home page, the latest
+# news and articles while editors sign in, edit, race each other and publish through the
+# admin; then checks that nothing failed and no save was lost, and writes the load section
+# of docs/benchmarks.md. The archive, newsroom_load_<articles>, is kept for the next run.
+# A quick check: make load ARTICLES=2000 LOAD_DURATION=20
+ARTICLES ?= 10000
+LOAD_DURATION ?= 60
+EDITORS ?= 4
+LOAD_ARGS ?=
+load: install
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python tools/load.py --articles $(ARTICLES) --duration $(LOAD_DURATION) \
+		--editors $(EDITORS) --threads $(THREADS) --connections $(CONNECTIONS) \
+		--workers $(WORKERS) --seed $(SEED) $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
