@@ -8,7 +8,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -82,6 +86,10 @@ class WrittenLanguagesAdmin(TabbedDjangoJqueryTranslationAdmin):
     """A tab per language editors write; script variants (`exclude`d) are filled on save."""
 
     form = EditorInputForm
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete passes its term unchecked, and PostgreSQL refuses NUL in a query.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def get_fieldsets(self, request, obj=None):
         hidden = set(self.exclude or ())
@@ -260,7 +268,16 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         if db_field.name == "body" or db_field.name == "latin_body":
             # modeltranslation copies this widget to body_kk, body_ru, ...
             kwargs["widget"] = AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            # modeltranslation gives a translated field's widget its own classes, which
+            # replace the inputs' vDateField and vTimeField: without them the admin
+            # offers no calendar, clock, Today or Now for a language's go-live time.
+            shared = field.widget.attrs.pop("class", "")
+            dates_and_times = zip(field.widget.widgets, ("vDateField", "vTimeField"), strict=True)
+            for part, admin_class in dates_and_times:
+                part.attrs["class"] = f"{shared} {admin_class}".strip()
+        return field
 
     actions = ["publish", "withdraw"]
     exclude = script_variant_columns(

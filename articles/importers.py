@@ -23,10 +23,11 @@ languages, a slug they changed) stays unless the import is told otherwise.
 """
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import reversion
@@ -44,6 +45,12 @@ DAY_FIRST_FORMAT = "%d.%m.%Y %H:%M"
 DATE_FORMATS = "ISO 8601 or DD.MM.YYYY HH:MM"
 TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
 AUTHOR_NAME_MAX_LENGTH = Author._meta.get_field("name").max_length
+# The longest export is a few dozen kilobytes: anything far bigger is not an article,
+# and is not read into memory whole to find that out.
+MAX_FILE_MEGABYTES = 2
+# C0 control characters but tab, line feed and carriage return: no RSS or Atom feed
+# (XML 1.0) can carry them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class LegacyFormatError(Exception):
@@ -65,6 +72,14 @@ class LegacyArticle:
 
 
 @dataclass(frozen=True)
+class LegacyFile:
+    """A file to import, and the directory it was found in, which it may not lead out of."""
+
+    path: Path
+    directory: Path | None = None  # None: named on the command line
+
+
+@dataclass(frozen=True)
 class ImportResult:
     path: Path
     article: Article
@@ -77,20 +92,23 @@ class ImportResult:
         return settings.SITE_URL + self.article.get_absolute_url(self.language)
 
 
-def find_legacy_files(paths: Iterable[Path]) -> list[Path]:
+def find_legacy_files(paths: Iterable[Path]) -> list[LegacyFile]:
     """The files to import: each path as given, and each directory's *.txt, recursively, sorted.
 
     A path that does not exist stays in the list, so that importing it
-    reports it like any other bad file.
+    reports it like any other bad file; so does a link in a directory,
+    which importing refuses if it leads out of the directory. Linked
+    directories are not entered.
     """
-    found: list[Path] = []
+    found: dict[Path, LegacyFile] = {}
     for path in paths:
         if path.is_dir():
             files = path.rglob("*.txt", case_sensitive=False)
-            found.extend(sorted(file for file in files if file.is_file()))
+            for file in sorted(file for file in files if file.is_file() or file.is_symlink()):
+                found.setdefault(file, LegacyFile(file, directory=path))
         else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+            found.setdefault(path, LegacyFile(path))
+    return list(found.values())
 
 
 def import_file(
@@ -99,14 +117,16 @@ def import_file(
     language: str | None = None,
     status: str | None = None,
     default_date: datetime | None = None,
+    directory: Path | None = None,
 ) -> ImportResult:
     """Create or update the article a legacy file holds; raise LegacyFormatError for a bad file.
 
     `status` applies to new articles (published when None) and, when given,
     to existing ones. An undated article takes `default_date`, else the time
-    it was first imported, else now.
+    it was first imported, else now. A file found in `directory` is read only
+    if it is inside it.
     """
-    legacy = parse_legacy_article(read_legacy_text(path), language=language)
+    legacy = parse_legacy_article(read_legacy_text(path, directory), language=language)
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from {path.name}")
         article = Article.objects.filter(legacy_key=legacy.legacy_key).first()
@@ -131,14 +151,24 @@ def import_file(
     return ImportResult(path=path, article=article, language=legacy.language, created=created)
 
 
-def read_legacy_text(path: Path) -> str:
-    """The file's text, without a BOM."""
+def read_legacy_text(path: Path, directory: Path | None = None) -> str:
+    """The file's text, without a BOM; `directory`: the one it was found in, not to be left."""
+    if directory is not None and not path.resolve().is_relative_to(directory.resolve()):
+        raise LegacyFormatError(f"a link to {path.resolve()}, outside {directory}: not read")
+    if path.exists() and not path.is_file():
+        raise LegacyFormatError("not a regular file")
+    limit = MAX_FILE_MEGABYTES * 1024 * 1024
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except FileNotFoundError:
         raise LegacyFormatError("no such file or directory") from None
     except OSError as error:
         raise LegacyFormatError(f"cannot read the file: {error.strerror or error}") from error
+    if len(data) > limit:
+        raise LegacyFormatError(
+            f"the file is larger than {MAX_FILE_MEGABYTES} MB: too large for one article"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -150,6 +180,11 @@ def parse_legacy_article(text: str, *, language: str | None = None) -> LegacyArt
     if "\x00" in text:
         # PostgreSQL refuses NUL in text; no article has one.
         raise LegacyFormatError("the file holds NUL characters: not a text file")
+    if control := CONTROL_CHARACTERS.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise LegacyFormatError(
+            f"line {line} holds a control character ({control[0]!r}): not plain text"
+        )
     # Kazakh letters can arrive composed or decomposed; compare and store one form.
     text = unicodedata.normalize("NFC", text)
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -226,7 +261,8 @@ def read_metadata(*lines: str) -> tuple[datetime | None, str | None, str | None]
 def parse_publication_time(text: str) -> datetime:
     """An aware datetime from ISO 8601 or DD.MM.YYYY HH:MM; naive times are in TIME_ZONE.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else, and for a time the database cannot
+    store (it stores UTC: year 1 east of Greenwich is year 0 there).
     """
     text = text.strip()
     try:
@@ -235,6 +271,10 @@ def parse_publication_time(text: str) -> datetime:
         moment = datetime.strptime(text, DAY_FIRST_FORMAT)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
     return moment
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -101,6 +103,15 @@ def test_add_page_has_a_tab_per_language_with_bundled_assets(editor_client):
     assert "tabbed_translation_fields.js" in page
     assert "/static/vendor/jquery-ui/jquery-ui.min.js" in page
     assert "//ajax.googleapis.com" not in page
+
+
+def test_each_languages_go_live_time_has_the_admins_calendar_and_clock(editor_client):
+    page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    for code in ("kk", "ru", "en"):
+        for part, admin_class in (("0", "vDateField"), ("1", "vTimeField")):
+            tag = re.search(rf'<input[^>]*name="published_at_{code}_{part}"[^>]*>', page)[0]
+            # The admin's DateTimeShortcuts find the inputs by these; the tabs by "mt".
+            assert admin_class in tag and "mt-field-published_at" in tag
 
 
 def test_editor_adds_an_article_with_authors_in_order(editor_client):

@@ -56,11 +56,15 @@ class Command(BaseCommand):
 
         files = find_legacy_files(paths)
         counts = Counter()
-        for number, path in enumerate(files, start=1):
-            progress = f"[{number}/{len(files)}] {path}"
+        for number, file in enumerate(files, start=1):
+            progress = f"[{number}/{len(files)}] {file.path}"
             try:
                 result = import_file(
-                    path, language=language, status=status, default_date=default_date
+                    file.path,
+                    language=language,
+                    status=status,
+                    default_date=default_date,
+                    directory=file.directory,
                 )
             except LegacyFormatError as error:
                 counts["failed"] += 1
