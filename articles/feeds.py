@@ -24,7 +24,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from articles import content_version, images
 from articles.languages import language_tag
 from articles.models import Article, Author, Category, Tag, bylines_in_order, localized
-from articles.sanitizer import render_body
+from articles.sanitizer import CONTROL_CHARACTERS, render_body
 
 FEED_LENGTH = 50
 
@@ -47,7 +47,34 @@ class ItemsWrittenOnce:
         handler.ignorableWhitespace(self.written_items)  # written as it is, already XML
 
 
-class RssFeed(ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
+class XmlText:
+    """A feed whose text leaves out the control characters XML 1.0 cannot carry.
+
+    Forms and importers refuse them; text that came another way (a shell, an
+    old backup) would otherwise make the whole feed unreadable.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **xml_text(kwargs))
+
+
+def xml_text(values: dict) -> dict:
+    """`values` with control characters left out of each text, and of each text in a list."""
+
+    def cleaned(value):
+        if isinstance(value, str):
+            return CONTROL_CHARACTERS.sub("", value)
+        if isinstance(value, list | tuple) and all(isinstance(part, str) for part in value):
+            return type(value)(CONTROL_CHARACTERS.sub("", part) for part in value)
+        return value
+
+    return {name: cleaned(value) for name, value in values.items()}
+
+
+class RssFeed(XmlText, ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with each article's full text in `content:encoded`."""
 
     # Readers take the channel's and items' descriptions for HTML; ours are text.
@@ -68,7 +95,7 @@ class RssFeed(ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class AtomFeed(ItemsWrittenOnce, feedgenerator.Atom1Feed):
+class AtomFeed(XmlText, ItemsWrittenOnce, feedgenerator.Atom1Feed):
     """Atom 1.0 with each article's full text as HTML content."""
 
     # Readers take an entry's summary (type="html") for HTML; ours is text. The

@@ -1,6 +1,5 @@
 """The admin's forms: input no feed can carry refused, no lost edits, the withdrawal reason."""
 
-import re
 from datetime import UTC, datetime
 
 from django import forms
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.revisions import changes_between, field_values, version_at_edit
-from articles.sanitizer import as_editable_html
+from articles.sanitizer import CONTROL_CHARACTERS, as_editable_html
 
 
 class EditConflict(forms.ValidationError):
@@ -25,11 +24,6 @@ class EditConflict(forms.ValidationError):
             ),
             code="edit_conflict",
         )
-
-
-# C0 control characters but tab, line feed and carriage return: XML 1.0 cannot carry them,
-# so one in a title or a name would break every RSS and Atom feed that shows it.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class EditorInputForm(forms.ModelForm):

@@ -23,7 +23,6 @@ languages, a slug they changed) stays unless the import is told otherwise.
 """
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import LANGUAGE_CODES, Article, Author, Byline, localized
+from articles.sanitizer import CONTROL_CHARACTERS
 
 LATEST_NEWS_HEADINGS = frozenset(
     heading.casefold() for heading in ("Соңғы жаңалықтар", "Последние новости", "Latest news")
@@ -48,9 +48,6 @@ AUTHOR_NAME_MAX_LENGTH = Author._meta.get_field("name").max_length
 # The longest export is a few dozen kilobytes: anything far bigger is not an article,
 # and is not read into memory whole to find that out.
 MAX_FILE_MEGABYTES = 2
-# C0 control characters but tab, line feed and carriage return: no RSS or Atom feed
-# (XML 1.0) can carry them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class LegacyFormatError(Exception):

@@ -49,6 +49,10 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_LINK_REL = "noopener"
 
 # How rich-text bodies begin; legacy plain-text bodies never do.
+# C0 control characters but tab, line feed and carriage return: XML 1.0 (RSS, Atom,
+# sitemaps) cannot carry them, and no one means to type them. Forms and importers
+# refuse them; the feeds leave out any that came another way.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 HTML_START = re.compile(r"\s*<(?:p|h[2-4]|ul|ol|blockquote|figure|table)[\s/>]", re.IGNORECASE)
 
 # Tell-tales of executable markup in a row written around save() (a bulk

@@ -1,12 +1,14 @@
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from articles import content_version
 from articles.feeds import FEED_LENGTH
-from articles.models import Article
+from articles.models import Article, Category
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,19 @@ def test_article_without_author_or_category_still_makes_a_valid_item(client):
 
 def test_unknown_category_feed_is_404(client):
     assert client.get("/en/category/nothing/rss/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/en/rss/", "/en/atom/"])
+def test_control_characters_that_got_into_the_text_are_left_out_of_the_feed(client, url):
+    category = make_category()
+    article = make_article(category=category)
+    # Forms and importers refuse them; a shell or an old backup may not have.
+    Article.objects.filter(pk=article.pk).update(title_en="Flood\x0b warning", lead_en="Rain\x01")
+    Category.objects.filter(pk=category.pk).update(name_en="Wea\x1fther")
+    content_version.forget()
+
+    response = client.get(url)
+    assert response.status_code == 200
+    ElementTree.fromstring(response.content)  # well-formed XML 1.0
+    text = response.content.decode()
+    assert "Flood warning" in text and "Weather" in text and "\x0b" not in text
