@@ -32,11 +32,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from articles.process_memory import ProcessMemory
+from articles.process_memory import ProcessMemory, footprint
 
 KEY = "content-version"
-# The remembered values each process keeps in its own memory, the most recently used.
-_in_process = ProcessMemory(capacity=500)
+# The remembered values each process keeps in its own memory, the most recently used, up
+# to this many bytes: room for the parts of some thousands of article pages, so that the
+# articles read these hours cost no round trip to the cache (about 16 KB each).
+KEPT_BYTES = 64 * 1024 * 1024
+_in_process = ProcessMemory(capacity=KEPT_BYTES, weight=footprint)
 # When content was last saved (committed): a replica may not have it yet.
 WRITTEN_AT_KEY = "content-written-at"
 

@@ -8,9 +8,14 @@ The entries used least recently go first when the memory is full.
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from threading import Lock
 
 MISSING = object()
+# What footprint() counts for any value but text and containers (a model instance, say).
+OBJECT_BYTES = 2048
+# Python's overhead for each string or container.
+OVERHEAD_BYTES = 64
 
 
 class ProcessMemory:
@@ -51,3 +56,22 @@ class ProcessMemory:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def footprint(value) -> int:
+    """Roughly the bytes `value` takes in memory: the text it holds, a little for the rest.
+
+    The parts of pages are nearly all text, so weighing entries by it bounds
+    a memory in bytes. Cyrillic text takes two bytes a character in Python.
+    """
+    if isinstance(value, str):
+        return OVERHEAD_BYTES + (len(value) if value.isascii() else 2 * len(value))
+    if isinstance(value, bytes):
+        return OVERHEAD_BYTES + len(value)
+    if isinstance(value, (list, tuple)):
+        return OVERHEAD_BYTES + sum(footprint(item) for item in value)
+    if isinstance(value, dict):
+        return OVERHEAD_BYTES + sum(footprint(k) + footprint(v) for k, v in value.items())
+    if is_dataclass(value) and not isinstance(value, type):
+        return OVERHEAD_BYTES + sum(footprint(getattr(value, f.name)) for f in fields(value))
+    return OBJECT_BYTES
