@@ -17,11 +17,13 @@ process counts and flushes its own readers, and the cache may evict a
 counter under pressure: the counts are then approximate, never wrong in
 kind, since most_read() shows only what Article.objects.public() allows.
 
-The counters of a day and edition are found through a registry: the
-first view of an article (the one whose cache.add() creates its counter)
-takes the next slot number from cache.incr() and writes the article's id
-into that slot. Each slot has a single writer, so, unlike a list read and
-written back, no concurrent registration can be lost.
+The counters of a day and edition are found through a registry: the push
+that creates articles' counters (an add() that makes them) takes the next
+slot numbers from one cache.incr() and writes each article's id into its
+slot. Each slot has a single writer, so, unlike a list read and written
+back, no concurrent registration can be lost. On Redis a push, and a
+flush's subtraction, cost one round trip however many articles were read
+(newsroom/redis_cache.py), not one or two per article.
 """
 
 import logging
@@ -88,14 +90,43 @@ def take_buffered() -> Counter:
 
 
 def add_to_cache(counts: Counter) -> None:
-    for (day, language, article_id), count in counts.items():
-        counter = counter_key(day, language, article_id)
-        if cache.add(counter, 0, KEEP_FOR):
-            register(day, language, article_id)
+    """Add this process's counts to the shared counters, registering the counters it makes."""
+    named = {counter_key(day, language, pk): (day, language, pk) for day, language, pk in counts}
+    made = add_to_counters({key: counts[named[key]] for key in named})
+    new = defaultdict(list)
+    for key in sorted(made):
+        day, language, article_id = named[key]
+        new[day, language].append(article_id)
+    for (day, language), article_ids in new.items():
+        register(day, language, article_ids)
+
+
+def add_to_counters(deltas: dict[str, int]) -> set[str]:
+    """Add each delta to its counter, made at 0 if missing; return the keys of those made."""
+    if hasattr(cache, "add_to_counters"):
+        # Redis (newsroom/redis_cache.py): all in one round trip, not two per article.
+        return cache.add_to_counters(deltas, KEEP_FOR)
+    made = set()
+    for key, delta in deltas.items():
+        if cache.add(key, 0, KEEP_FOR):
+            made.add(key)
         try:
-            cache.incr(counter, count)
+            cache.incr(key, delta)
         except ValueError:  # expired or evicted since add()
-            cache.set(counter, count, KEEP_FOR)
+            cache.set(key, delta, KEEP_FOR)
+    return made
+
+
+def subtract_from_counters(deltas: dict[str, int]) -> None:
+    """Subtract each delta from its counter; a counter gone meanwhile stays gone."""
+    if hasattr(cache, "subtract_from_counters"):
+        cache.subtract_from_counters(deltas)
+        return
+    for key, delta in deltas.items():
+        try:
+            cache.decr(key, delta)
+        except ValueError:  # expired meanwhile: nothing left to keep
+            pass
 
 
 def flush_views(now: datetime | None = None, push: bool = True) -> int:
@@ -141,11 +172,7 @@ def flush_views(now: datetime | None = None, push: bool = True) -> int:
         add_views(pending)
     # New counts: the cached rankings are out of date (their keys carry this number).
     cache.set(RANKING_GENERATION, time.time_ns(), None)
-    for key, count in counts.items():
-        try:
-            cache.decr(key, count)
-        except ValueError:  # expired meanwhile: nothing left to keep
-            pass
+    subtract_from_counters(counts)
     return len(pending)
 
 
@@ -223,12 +250,17 @@ def slot_key(day: date, language: str, number: int) -> str:
     return f"{slots_key(day, language)}:{number}"
 
 
-def register(day: date, language: str, article_id: int) -> None:
-    """Note that the article has a counter for the day and edition, for flush_views() to find."""
+def register(day: date, language: str, article_ids: list[int]) -> None:
+    """Note that the articles have counters for the day and edition, for flush_views() to find.
+
+    One incr() takes a block of slot numbers for them all: each slot still has one writer.
+    """
     key = slots_key(day, language)
     cache.add(key, 0, KEEP_FOR)
     try:
-        number = cache.incr(key)
+        last = cache.incr(key, len(article_ids))
     except ValueError:  # expired or evicted since add()
-        cache.set(key, number := 1, KEEP_FOR)
-    cache.set(slot_key(day, language, number), article_id, KEEP_FOR)
+        cache.set(key, last := len(article_ids), KEEP_FOR)
+    first = last - len(article_ids) + 1
+    slots = {slot_key(day, language, first + n): pk for n, pk in enumerate(article_ids)}
+    cache.set_many(slots, KEEP_FOR)

@@ -222,6 +222,42 @@ class SharedClientRedisCache(RedisCache):
             raise ValueError(f"Key {key!r} not found: the cache does not answer.")
         return value
 
+    def add_to_counters(self, deltas, timeout=DEFAULT_TIMEOUT, version=None) -> set:
+        """Add each delta to its counter, made at 0 if missing, in one round trip.
+
+        add() then incr() for many keys at once: the keys whose counters this
+        made are returned. On an outage nothing is counted.
+        """
+
+        def operation():
+            keys = [self.make_and_validate_key(key, version=version) for key in deltas]
+            seconds = self.get_backend_timeout(timeout)
+            with self._cache.get_client(write=True).pipeline(transaction=False) as pipeline:
+                for key, delta in zip(keys, deltas.values(), strict=True):
+                    pipeline.set(key, 0, ex=seconds, nx=True)
+                    pipeline.incrby(key, delta)
+                replies = pipeline.execute()
+            return {key for key, made in zip(deltas, replies[::2], strict=True) if made}
+
+        writes = [(key, version) for key in deltas]
+        return self.attempt(operation, writes=writes, otherwise=set())
+
+    def subtract_from_counters(self, deltas, version=None) -> None:
+        """Subtract each delta from its counter in one round trip; one gone meanwhile stays gone."""
+
+        def operation():
+            keys = [self.make_and_validate_key(key, version=version) for key in deltas]
+            client = self._cache.get_client(write=True)
+            with client.pipeline(transaction=False) as pipeline:
+                for key, delta in zip(keys, deltas.values(), strict=True):
+                    pipeline.decrby(key, delta)
+                left = pipeline.execute()
+            # A counter evicted since it was read was made again below zero: drop it.
+            if gone := [key for key, value in zip(keys, left, strict=True) if value < 0]:
+                client.delete(*gone)
+
+        self.attempt(operation, writes=[(key, version) for key in deltas])
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         operation = partial(super().set_many, data, timeout, version)
         writes = [(key, version) for key in data]

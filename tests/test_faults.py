@@ -302,6 +302,8 @@ def test_every_cache_operation_acts_as_on_an_empty_cache_while_redis_is_down(
         cache.incr("counter")
     with pytest.raises(ValueError):
         cache.decr("counter")
+    assert cache.add_to_counters({"counter": 1}) == set()  # nothing made, nothing counted
+    cache.subtract_from_counters({"counter": 1})
     assert cache.touch("key") is False
     assert cache.delete("key") is False
     cache.delete_many(["key", "other"])

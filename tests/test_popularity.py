@@ -17,6 +17,7 @@ from articles import popularity
 from articles.models import LANGUAGE_CODES, Article, ArticleViews
 from articles.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
 from tests.factories import make_article, make_category
+from tests.test_faults import cache_in_redis, redis_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,39 @@ def test_flushing_keeps_the_views_counted_while_it_ran(monkeypatch):
     assert views_in_database(article, "ru") == 2
     flush_views()
     assert views_in_database(article, "ru") == 3
+
+
+def test_one_push_of_many_articles_counts_and_registers_each_once(monkeypatch):
+    monkeypatch.setattr(popularity, "PUSH_EVERY", 3600)
+    popularity.take_buffered()
+    articles = [make_article() for _ in range(12)]
+    for times, article in enumerate(articles, start=1):
+        read(article, "kk", times=times)
+        read(article, "ru")
+    popularity.flush_views(push=True)
+    read(articles[0], "kk", times=2)  # counted again: no new slot
+    popularity.flush_views(push=True)
+    day = popularity.local_date()
+    assert cache.get(popularity.slots_key(day, "kk")) == 12
+    assert cache.get(popularity.slots_key(day, "ru")) == 12
+    assert [views_in_database(article, "kk") for article in articles] == [
+        3,
+        *range(2, 13),
+    ]
+    assert {views_in_database(article, "ru") for article in articles} == {1}
+
+
+def test_on_redis_counters_are_made_added_to_and_taken_from_in_bulk(request):
+    redis_cache = request.getfixturevalue("cache_in_redis")  # the project's backend
+    made = redis_cache.add_to_counters({"a": 3, "b": 1}, 60)
+    assert made == {"a", "b"}
+    assert redis_cache.add_to_counters({"a": 2, "c": 5}, 60) == {"c"}
+    assert redis_cache.get_many(["a", "b", "c"]) == {"a": 5, "b": 1, "c": 5}
+    redis = redis_cache._cache.get_client()
+    assert 0 < redis.ttl(redis_cache.make_key("c")) <= 60  # made with the timeout given
+    redis_cache.delete("c")  # evicted between a flush's read and its subtraction
+    redis_cache.subtract_from_counters({"a": 4, "c": 5})
+    assert redis_cache.get_many(["a", "c"]) == {"a": 1}
 
 
 def test_views_of_a_deleted_article_are_dropped():
