@@ -187,14 +187,19 @@ def forget_in_process() -> None:
 def kept_entry(key: str) -> tuple | None:
     """The page kept under `key` and still fresh: from this process's memory, or the cache."""
     entry = _kept_pages.get(key)
-    if entry is None:
+    if entry is None or is_stale(entry):
+        # A stale copy here is passed over: the cache may hold the page made since.
         entry = cache.get(key)
-        if entry is None:
+        if entry is None or is_stale(entry):
             return None
         _kept_pages.put(key, entry)
+    return entry
+
+
+def is_stale(entry: tuple) -> bool:
+    """The cache drops a page after PAGE_CACHE_SECONDS; this process's copy must not outlive it."""
     made_at = entry[0]
-    # The cache drops it after PAGE_CACHE_SECONDS; this process's copy must not outlive that.
-    return entry if time.time() - made_at < settings.PAGE_CACHE_SECONDS else None
+    return time.time() - made_at >= settings.PAGE_CACHE_SECONDS
 
 
 def is_not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
@@ -242,6 +247,7 @@ def keep(key: str, response: HttpResponse) -> None:
         getattr(response, COUNTS_VIEW_OF, None),
     )
     cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    _kept_pages.put(key, entry)  # in place of a stale copy, if this process had one
 
 
 def from_entry(entry: tuple) -> HttpResponse:

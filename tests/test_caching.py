@@ -180,6 +180,18 @@ def test_a_page_kept_in_memory_is_made_anew_after_the_page_cache_time(client, se
     assert "Read today" in again.content.decode().split("most-read-today", 1)[1]
 
 
+def test_a_page_made_anew_after_the_page_cache_time_is_kept_again(client, settings):
+    settings.CONTENT_CACHE_SECONDS = 3600  # the content version outlives the page
+    make_article(title_en="Kept")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert client.get("/en/news/").templates  # made
+        assert not client.get("/en/news/").templates  # kept: nothing rendered
+        traveller.shift(settings.PAGE_CACHE_SECONDS + 1)
+        assert client.get("/en/news/").templates  # made anew
+        # Kept again, not made on every request by a stale copy left in memory.
+        assert not client.get("/en/news/").templates
+
+
 def test_junk_parameters_share_the_page_and_a_missing_page_is_never_kept(client, warm_site):
     client.get("/en/news/")
     with CaptureQueriesContext(connection) as queries:
