@@ -52,6 +52,31 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def manage_bare(*arguments: str, tmp_path) -> subprocess.CompletedProcess:
+    """manage.py with neither DEBUG nor SECRET_KEY set, as on a fresh checkout."""
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_commands_that_only_read_the_code_run_without_a_secret_key(tmp_path):
+    assert manage_bare("check", tmp_path=tmp_path).returncode == 0
+    result = manage_bare("makemigrations", "--check", "--dry-run", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_and_every_other_command_still_need_a_secret_key(tmp_path):
+    for arguments in (("check", "--deploy"), ("migrate",)):
+        result = manage_bare(*arguments, tmp_path=tmp_path)
+        assert result.returncode != 0
+        assert "Set SECRET_KEY" in result.stderr
+
+
 def test_development_gets_a_fallback_secret_key():
     assert loaded(DEBUG="1")["secret_key"]
 
