@@ -41,6 +41,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, ImageSequence, features
 
+from articles import content_version
+
 logger = logging.getLogger(__name__)
 
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
@@ -319,6 +321,8 @@ def regenerate(image) -> None:
         animated = getattr(picture, "is_animated", False)
         image.renditions = make_renditions(picture, image.file.name, image.file.storage, animated)
     type(image).objects.filter(pk=image.pk).update(renditions=image.renditions)
+    # update() sends no signal: pages showing the old renditions, whose files go, are made anew.
+    content_version.forget()
     discard_later(previous, image.renditions, image.file.storage)
 
 
