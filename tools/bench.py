@@ -107,7 +107,9 @@ class Scenario:
         shown = unquote(self.path)
         if self.paths:
             return f"{len(self.paths):,} like `{shown}`, one at random per request"
-        return f"`{shown}`" + (" with the validators of a first GET" if self.conditional else "")
+        return f"`{shown}`" + (
+            " with the validators of a GET before each run" if self.conditional else ""
+        )
 
 
 @dataclass
@@ -632,15 +634,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
 
 def checked(scenario: Scenario, port: int) -> Scenario:
     """The scenario with its request headers, once its pages answer as expected."""
-    headers = {}
-    if scenario.conditional:
-        status, first = get(port, scenario.path)
-        if status != 200 or not first["ETag"] or not first["Last-Modified"]:
-            raise BenchError(
-                f"{scenario.path} answered {status} with ETag {first['ETag']!r} and "
-                f"Last-Modified {first['Last-Modified']!r}: no conditional GET to measure."
-            )
-        headers = {"If-None-Match": first["ETag"], "If-Modified-Since": first["Last-Modified"]}
+    headers = validators(scenario.path, port) if scenario.conditional else {}
     paths = (
         random.Random(0).sample(scenario.paths, min(len(scenario.paths), CHECKED_PATHS))
         if scenario.paths
@@ -651,6 +645,17 @@ def checked(scenario: Scenario, port: int) -> Scenario:
         if status != scenario.expected_status:
             raise BenchError(f"{path} answered {status}, not {scenario.expected_status}.")
     return replace(scenario, headers=headers)
+
+
+def validators(path: str, port: int) -> dict[str, str]:
+    """The conditional headers of a client that has the page as it is now."""
+    status, first = get(port, path)
+    if status != 200 or not first["ETag"] or not first["Last-Modified"]:
+        raise BenchError(
+            f"{path} answered {status} with ETag {first['ETag']!r} and "
+            f"Last-Modified {first['Last-Modified']!r}: no conditional GET to measure."
+        )
+    return {"If-None-Match": first["ETag"], "If-Modified-Since": first["Last-Modified"]}
 
 
 def make_pages(scenario: Scenario, port: int) -> None:
@@ -671,6 +676,9 @@ def measure(options, wrk: str, scenarios: list[Scenario], work: Path, title: str
         draw.shuffle(order)
         measured = {}
         for scenario in order:
+            if scenario.conditional:
+                # A revalidating client holds the page as it is now (a go-live renews it).
+                scenario = replace(scenario, headers=validators(scenario.path, options.port))
             if options.warmup:
                 load(options, wrk, scenario, work, options.warmup)
             run = measured[scenario.key] = load(options, wrk, scenario, work, options.duration)
