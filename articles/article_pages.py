@@ -1,12 +1,14 @@
-"""An article page's own parts, made once per content version and reused by every request.
+"""An article page's own parts, made once and reused by every request.
 
 Making them is what costs on an article page: the article with its bylines
-and tags, the body rendered, the related articles found, and the partials of
-templates/articles/article.html rendered around them. A request for a page
-already made only fills in what many pages share (the frame, the latest
-headlines, the most-read list) around the stored HTML, so it costs no query
-and little rendering. The view remembers a page per article, language and
-content version (articles.content_version); the preview makes one afresh.
+and tags, the body rendered, and the partials of templates/articles/article.html
+rendered around them. A request for a page already made only fills in what
+many pages share (the frame, the related articles, the latest headlines, the
+most-read list) around the stored HTML, so it costs no query and little
+rendering. The view remembers a page per article and language under the
+article's own stamp (articles.content_version.article_key()), so that other
+articles' changes leave it made; the related articles, which are other
+articles, are remembered per content version. The preview makes both afresh.
 """
 
 from dataclasses import dataclass, field
@@ -36,8 +38,11 @@ class ArticlePage:
     title: str = ""
     meta: SafeString = SafeString()  # the head's description
     social: SafeString = SafeString()  # the head's social card
-    main: SafeString = SafeString()  # the article and its related articles
+    main: SafeString = SafeString()  # the article
     structured_data: tuple[dict, ...] = field(default=())
+    # What its related articles are found by (Article.objects.related_to()).
+    tag_ids: tuple[int, ...] = ()
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,18 @@ def live_page(pk: int, language: str) -> ArticlePage | None:
     }
     if language not in urls:
         return ArticlePage(pk, urls) if urls else None
-    related = Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
-    return rendered(article, language, urls, related)
+    return rendered(article, language, urls)
 
 
-def rendered(
-    article: Article, language: str, urls: dict[str, str], related: list[Article], **context
-) -> ArticlePage:
+def related_section(page: ArticlePage, language: str) -> SafeString:
+    """The related articles of `page`'s article, rendered ("" if there are none)."""
+    related = Article.objects.related_to(
+        page.pk, page.tag_ids, page.category_id, language, limit=RELATED_ARTICLES
+    )
+    return render_to_string(f"{TEMPLATE}#related", {"related": related})
+
+
+def rendered(article: Article, language: str, urls: dict[str, str], **context) -> ArticlePage:
     """The page's parts of `article` in `language` (the active language must be it).
 
     `context` adds to the partials' context (a preview says it is one).
@@ -101,7 +111,6 @@ def rendered(
         "article": article,
         "body": render_body(body, body_pictures.pictures_for(body)),
         "updated_at": article.updated_in(language),
-        "related": related,
         "cover_url": metadata.cover_url(article),
     }
     return ArticlePage(
@@ -115,6 +124,8 @@ def rendered(
             metadata.news_article(article, language),
             metadata.article_breadcrumbs(article),
         ),
+        tag_ids=tuple(tag.pk for tag in article.tags.all()),
+        category_id=article.category_id,
     )
 
 

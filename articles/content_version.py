@@ -14,10 +14,19 @@ Three things change what readers see:
 - the most-read rankings, which change as readers read: they have a
   generation of their own (articles.popularity), folded into the ETag.
 
+An article page's own parts (the article with its bylines, tags, category
+and pictures, rendered) are what costs to make, and they do not depend on
+other articles: they are kept under the article's own stamp instead
+(article_key()), which changes when that article changes (its save or
+delete, its bylines or tags, a go-live in one of its languages) or when
+something any article page shows changes (an author, category, tag or
+image, a bulk load). Another article's save or go-live then costs the
+pages read these hours only their lists (related, latest), not their making.
+
 With Redis (REDIS_URL) every process sees a change at once. The local-
-memory cache is per process, so there the token and every entry keyed by
-it live at most settings.CONTENT_CACHE_SECONDS (a few seconds): a change
-made in another process shows after that long at most.
+memory cache is per process, so there the token, the stamps and every entry
+keyed by them live at most settings.CONTENT_CACHE_SECONDS (a few seconds): a
+change made in another process shows after that long at most.
 """
 
 import contextvars
@@ -25,7 +34,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,8 +42,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.process_memory import ProcessMemory, footprint
+from articles.release import RELEASE
 
 KEY = "content-version"
+# The stamp of what every article page may show of other objects (authors, categories...).
+SHARED_STAMP = "article-stamp:shared"
+# Until when go-lives have been looked for: those after it change their articles' stamps.
+GO_LIVES_SEEN = "go-lives-seen-until"
+# More articles gone live at once than this renew every article's stamp instead.
+MOST_GO_LIVES = 500
 # The remembered values each process keeps in its own memory, the most recently used, up
 # to this many bytes: room for the parts of some thousands of article pages, so that the
 # articles read these hours cost no round trip to the cache (about 16 KB each).
@@ -60,13 +76,50 @@ class Version:
 
     def key(self, *parts) -> str:
         """A cache key that belongs to this version of the content."""
-        digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-        return f"v:{self.token}:{digest}"
+        return f"v:{RELEASE}:{self.token}:{digest(parts)}"
+
+
+def digest(parts: tuple) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def stamp_key(pk: int) -> str:
+    return f"article-stamp:{pk}"
+
+
+def stamp_keys(pk: int) -> list[str]:
+    """The stamps article_key() reads (the page cache fetches them with the version)."""
+    return [SHARED_STAMP, stamp_key(pk)]
+
+
+def article_key(pk: int, *parts) -> str:
+    """A cache key for article `pk`'s own parts: it changes when the article does, or
+    something every article page shows (see the module's docstring), not when others do.
+    One round trip to the cache, or none if the request fetched the stamps already."""
+    keys = stamp_keys(pk)
+    fetched = _request_stamps.get()
+    found = fetched[1] if fetched and fetched[0] == pk else cache.get_many(keys)
+    shared, own = (found.get(key) or new_stamp(key) for key in keys)
+    return f"a:{RELEASE}:{pk}:{shared}:{own}:{digest(parts)}"
+
+
+def new_stamp(key: str) -> str:
+    stamp = secrets.token_hex(6)
+    if cache.add(key, stamp, settings.CONTENT_CACHE_SECONDS):
+        return stamp
+    # Another process made one first: share it (or, if it is gone again, use one of our own).
+    return cache.get(key) or stamp
 
 
 # Read once per request: every fragment of a page belongs to the same version.
 _request_version: contextvars.ContextVar[Version | None] = contextvars.ContextVar(
     "content_version", default=None
+)
+
+
+# The stamps of the article a request's address names, fetched with the version: (pk, found).
+_request_stamps: contextvars.ContextVar[tuple[int, dict] | None] = contextvars.ContextVar(
+    "article_stamps", default=None
 )
 
 
@@ -88,6 +141,7 @@ def from_cache(version: Version | None) -> Version:
 def renew() -> Version:
     """Make a new token, remembering the next moment the content changes by itself."""
     now = time.time()
+    forget_gone_live(now)
     version = Version(
         token=secrets.token_hex(6),
         changed_at=now,
@@ -102,15 +156,59 @@ def renew() -> Version:
 
 
 def forget() -> None:
-    """Content changed: the next reader gets a new version (see the module's docstring)."""
-    cache.delete(KEY)
+    """Anything readers see may have changed: every page and article is made anew."""
+    forget_keys([KEY, SHARED_STAMP])
+
+
+def forget_articles(pks) -> None:
+    """These articles changed: the pages that may show them, and their own parts, are made anew."""
+    forget_keys([KEY, *(stamp_key(pk) for pk in pks)])
+
+
+def forget_keys(keys: list[str]) -> None:
+    """At once, and again when the transaction commits (see the module's docstring)."""
+    cache.delete_many(keys)
     _request_version.set(None)
-    transaction.on_commit(committed)
+    _request_stamps.set(None)
+    transaction.on_commit(lambda: committed(keys))
 
 
-def committed() -> None:
+def committed(keys: list[str]) -> None:
     cache.set(WRITTEN_AT_KEY, time.time(), None)
-    cache.delete(KEY)
+    cache.delete_many(keys)
+
+
+def forget_gone_live(now: float) -> None:
+    """Articles gone live in an edition since the last look get new stamps: their pages
+    gain that edition's address (language links, hreflang), or exist at all."""
+    # Never looked, or the cache lost when: any published article may have gone live since.
+    gone_live = went_live_between(cache.get(GO_LIVES_SEEN, 0.0), now)
+    if gone_live is None:
+        cache.delete(SHARED_STAMP)  # too many to list: every article's parts are made anew
+    elif gone_live:
+        cache.delete_many([stamp_key(pk) for pk in gone_live])
+    cache.set(GO_LIVES_SEEN, now, None)
+
+
+def went_live_between(since: float, until: float) -> list[int] | None:
+    """Published articles with a go-live time in (since, until] in any language (one
+    indexed query); None if there are more than MOST_GO_LIVES."""
+    from django.db.models import Q
+
+    from articles.languages import LANGUAGE_CODES, localized
+    from articles.models import Article
+
+    after, up_to = (datetime.fromtimestamp(moment, tz=UTC) for moment in (since, until))
+    went_live = Q(pk__in=[])
+    for code in LANGUAGE_CODES:
+        column = localized("published_at", code)
+        went_live |= Q(**{f"{column}__gt": after, f"{column}__lte": up_to})
+    pks = list(
+        Article.objects.filter(went_live, status=Article.Status.PUBLISHED)
+        .order_by()
+        .values_list("pk", flat=True)[: MOST_GO_LIVES + 1]
+    )
+    return None if len(pks) > MOST_GO_LIVES else pks
 
 
 def next_scheduled_change() -> float | None:
@@ -144,7 +242,15 @@ def remember(compute, *parts):
     its own memory, and a page's fragments then cost no round trip at all.
     The current version is still read from the shared cache once a request.
     """
-    key = current().key(*parts)
+    return remembered(current().key(*parts), compute)
+
+
+def remember_article(pk: int, compute, *parts):
+    """compute(), cached for article `pk`'s own stamp (article_key()) under `parts`."""
+    return remembered(article_key(pk, *parts), compute)
+
+
+def remembered(key: str, compute):
     kept = _in_process.get(key)
     if kept is None:
         kept = cache.get(key)
@@ -161,32 +267,60 @@ def forget_in_process() -> None:
 
 
 def connect_signals() -> None:
-    """Forget the version whenever something readers see is saved or deleted."""
+    """Forget the version (and the stamps concerned) whenever something readers see is saved
+    or deleted."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from articles.models import Article, Author, Byline, Category, Image, Tag
 
-    def changed(sender, **kwargs):
+    def shared_changed(sender, **kwargs):
         forget()
 
-    # weak=False: `changed` lives only here.
-    for model in (Article, Author, Byline, Category, Image, Tag):
-        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"version-save-{model}")
-        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"version-del-{model}")
+    def article_changed(sender, instance, **kwargs):
+        forget_articles([instance.pk])
+
+    def byline_changed(sender, instance, **kwargs):
+        forget_articles([instance.article_id])
+
+    def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return
+        if not reverse:
+            forget_articles([instance.pk])
+        elif pk_set:
+            forget_articles(pk_set)
+        else:
+            forget()  # a tag taken off all its articles: which ones is not told
+
+    handlers = {
+        Article: article_changed,
+        Byline: byline_changed,
+        Author: shared_changed,
+        Category: shared_changed,
+        Image: shared_changed,
+        Tag: shared_changed,
+    }
+    # weak=False: the handlers live only here.
+    for model, handler in handlers.items():
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"version-save-{model}")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"version-del-{model}")
     m2m_changed.connect(
-        changed, sender=Article.tags.through, weak=False, dispatch_uid="version-tags"
+        tags_changed, sender=Article.tags.through, weak=False, dispatch_uid="version-tags"
     )
 
 
 class RequestScope:
-    """Holds one version for the length of a request (used by the page cache middleware)."""
+    """Holds one version for the length of a request (used by the page cache middleware),
+    and the stamps of the article its address names, read in the same round trip."""
 
-    def __init__(self, version: Version):
+    def __init__(self, version: Version, stamps: tuple[int, dict] | None = None):
         self.version = version
+        self.stamps = stamps
 
     def __enter__(self) -> Version:
-        self._reset = _request_version.set(self.version)
+        self._reset = _request_version.set(self.version), _request_stamps.set(self.stamps)
         return self.version
 
     def __exit__(self, *exc) -> None:
-        _request_version.reset(self._reset)
+        _request_version.reset(self._reset[0])
+        _request_stamps.reset(self._reset[1])

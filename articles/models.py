@@ -233,20 +233,21 @@ class ArticleQuerySet(models.QuerySet):
         language = language or translation.get_language()
         return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
 
-    def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
-        """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
-        the newest of its category: one query, or two when the tags find too few.
+    def related_to(
+        self, pk: int, tag_ids: tuple[int, ...], category_id: int | None, language: str, limit: int
+    ) -> list["Article"]:
+        """Up to `limit` live articles sharing article `pk`'s tags (`tag_ids`), most shared tags
+        first, then the newest of its category: one query, or two when the tags find too few.
 
         The tag matches are looked for among the RELATED_CANDIDATES newest articles
         carrying any of its tags, so a tag on thousands of articles costs no more.
         """
-        public = self.public(language).for_listing(language).exclude(pk=article.pk)
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        public = self.public(language).for_listing(language).exclude(pk=pk)
         related = []
         if tag_ids:
             tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids)
             candidates = (
-                tagged.exclude(article_id=article.pk)
+                tagged.exclude(article_id=pk)
                 .order_by("-article_id")
                 .values("article_id")[:RELATED_CANDIDATES]
             )
@@ -262,8 +263,8 @@ class ArticleQuerySet(models.QuerySet):
                 .annotate(shared_tags=models.Subquery(shared))
                 .order_by("-shared_tags", f"-{localized('published_at', language)}", "-id")[:limit]
             )
-        if len(related) < limit and article.category_id:
-            related += public.filter(category_id=article.category_id).exclude(
+        if len(related) < limit and category_id:
+            related += public.filter(category_id=category_id).exclude(
                 pk__in=[other.pk for other in related]
             )[: limit - len(related)]
         return related

@@ -8,36 +8,40 @@ Every public page and feed is the same for every reader, so:
 - a conditional request whose ETag is current is answered 304 from one
   cache read, before Django resolves the address or touches the database;
 - with PAGE_CACHE_SECONDS set (on by default with Redis), the whole answer
-  is kept in the cache, keyed by address and content version, for that
-  many seconds: a change to the content makes every cached page stale at
-  once. Each process also keeps the pages it served last in its own
-  memory, so a page read often costs that one small cache read and no more.
+  is kept in the cache under its address, with the content version it was
+  made in, for that many seconds: a change to the content makes every
+  cached page stale at once. The page is fetched in the same round trip as
+  the version, and each process also keeps the pages it served last in its
+  own memory, so a page costs one small cache read, or one larger one.
 
 Only anonymous GET requests to a language's pages take this path: anyone
 carrying a session cookie (editors) always gets a freshly made page.
 """
 
 import contextvars
-import hashlib
-import os
 import time
+from dataclasses import dataclass
 from functools import wraps
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from articles import content_version, pagination, popularity
 from articles.languages import EDITIONS
 from articles.process_memory import ProcessMemory
+from articles.release import RELEASE
 
 PREFIXES = tuple(f"/{code}/" for code in EDITIONS)
 # The only query parameters that change a page; any other is ignored (and not a new cache entry).
 PAGE_PARAMETERS = tuple(sorted(pagination.PARAMETERS))
+# The public site's addresses without their language prefix, and its article pages' names.
+_ARTICLE_URLS = get_resolver("articles.urls")
+ARTICLE_PAGES = ("article", "article-short")
 # What a view returns to have its answer treated as public (see public_page()).
 PUBLIC = "_newsroom_public_page"
 RANKED, UNRANKED = "ranked", "unranked"
@@ -49,32 +53,7 @@ _request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 COUNTS_VIEW_OF = "_newsroom_counts_view_of"
 # Pages kept in each process's memory too (articles.process_memory), up to this many bytes.
 KEPT_PAGE_BYTES = 32 * 1024 * 1024
-_kept_pages = ProcessMemory(capacity=KEPT_PAGE_BYTES, weight=lambda entry: len(entry[3]))
-
-
-def release() -> str:
-    """This code's identity: a deploy makes new ETags and cache entries.
-
-    RELEASE in the environment (a commit id, say) names it; otherwise the
-    newest modification time among the code and templates does, the same in
-    every process of one installation.
-    """
-    if configured := os.environ.get("RELEASE"):
-        return configured
-    base = Path(settings.BASE_DIR)
-    newest = max(
-        (
-            path.stat().st_mtime_ns
-            for folder in ("articles", "newsroom", "templates", "locale")
-            for path in (base / folder).rglob("*")
-            if path.is_file()
-        ),
-        default=0,
-    )
-    return hashlib.blake2b(str(newest).encode(), digest_size=4).hexdigest()
-
-
-RELEASE = release()
+_kept_pages = ProcessMemory(capacity=KEPT_PAGE_BYTES, weight=lambda entry: len(entry.content))
 
 
 def public_page(view=None, *, ranked: bool = False):
@@ -121,7 +100,16 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        found = cache.get_many([content_version.KEY, popularity.RANKING_GENERATION])
+        address = address_key(request) if settings.PAGE_CACHE_SECONDS else None
+        kept = _kept_pages.get(address) if address else None
+        # One round trip: the version, the rankings and, unless this process has it, the
+        # page; on an article's page, also the stamps its own parts are kept under.
+        wanted = [content_version.KEY, popularity.RANKING_GENERATION]
+        if address and kept is None:
+            wanted.append(address)
+        if (article := article_of(request.path)) is not None:
+            wanted += content_version.stamp_keys(article)
+        found = cache.get_many(wanted)
         version = content_version.from_cache(found.get(content_version.KEY))
         ranking = found.get(popularity.RANKING_GENERATION, 0)
         validators = {
@@ -143,21 +131,23 @@ class PageCacheMiddleware:
             add_validators(response, *validators[kind])
             return response
 
-        key = entry_key(request, version)
-        if settings.PAGE_CACHE_SECONDS and (entry := kept_entry(key)) is not None:
-            return from_entry(entry)
+        if address and (page := current_page(address, kept, found, version)) is not None:
+            return page.response()
 
         reset = _request_ranking.set(ranking)
         try:
-            with content_version.RequestScope(version):
+            # A version made anew just now may have renewed those stamps (a go-live).
+            renewed = version is not found.get(content_version.KEY)
+            stamps = None if article is None or renewed else (article, found)
+            with content_version.RequestScope(version, stamps):
                 response = self.get_response(request)
         finally:
             _request_ranking.reset(reset)
         kind = getattr(response, PUBLIC, None)
         if kind is not None:
             add_validators(response, *validators[kind])
-            if settings.PAGE_CACHE_SECONDS and can_keep(response):
-                keep(key, response)
+            if address and can_keep(response):
+                keep(address, response, version)
         return response
 
 
@@ -173,10 +163,21 @@ def is_cacheable(request: HttpRequest) -> bool:
     return True
 
 
-def entry_key(request: HttpRequest, version: content_version.Version) -> str:
-    """The page's key: its address, in this version of the content."""
+def article_of(path: str) -> int | None:
+    """The article whose page `path` is (its language prefix aside), if it is one."""
+    _language, _slash, rest = path[1:].partition("/")
+    try:
+        match = _ARTICLE_URLS.resolve("/" + rest)
+    except Resolver404:
+        return None
+    return match.kwargs["pk"] if match.url_name in ARTICLE_PAGES else None
+
+
+def address_key(request: HttpRequest) -> str:
+    """Where the page at this address is kept (whatever the version it was made in)."""
     params = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
-    return version.key("page", request.get_host(), request.path, params)
+    parts = (request.get_host(), request.path, params)
+    return f"page:{RELEASE}:{content_version.digest(parts)}"
 
 
 def forget_in_process() -> None:
@@ -184,22 +185,45 @@ def forget_in_process() -> None:
     _kept_pages.clear()
 
 
-def kept_entry(key: str) -> tuple | None:
-    """The page kept under `key` and still fresh: from this process's memory, or the cache."""
-    entry = _kept_pages.get(key)
-    if entry is None or is_stale(entry):
-        # A stale copy here is passed over: the cache may hold the page made since.
-        entry = cache.get(key)
-        if entry is None or is_stale(entry):
-            return None
-        _kept_pages.put(key, entry)
-    return entry
+@dataclass(frozen=True)
+class KeptPage:
+    """A page as kept: the answer, and the version and the time it was made in."""
+
+    token: str
+    made_at: float
+    status: int
+    headers: tuple
+    content: bytes
+    view_of: tuple | None  # the article whose read serving it counts (counts_view())
+
+    def is_current(self, version: content_version.Version) -> bool:
+        """Made in this version, and not older than the cache keeps pages (nor may a copy)."""
+        age = time.time() - self.made_at
+        return self.token == version.token and age < settings.PAGE_CACHE_SECONDS
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response.headers[name] = value
+        if self.view_of is not None:
+            popularity.record_view(*self.view_of)
+        return response
 
 
-def is_stale(entry: tuple) -> bool:
-    """The cache drops a page after PAGE_CACHE_SECONDS; this process's copy must not outlive it."""
-    made_at = entry[0]
-    return time.time() - made_at >= settings.PAGE_CACHE_SECONDS
+def current_page(
+    address: str, kept: KeptPage | None, found: dict, version: content_version.Version
+) -> KeptPage | None:
+    """The page at `address` made in `version`: this process's copy, else the cache's."""
+    if kept is not None:
+        if kept.is_current(version):
+            return kept
+        # This copy is out of date, but the cache may hold the page made since.
+        found = {address: cache.get(address)}
+    page = found.get(address)
+    if page is None or not page.is_current(version):
+        return None
+    _kept_pages.put(address, page)
+    return page
 
 
 def is_not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
@@ -237,24 +261,14 @@ def can_keep(response: HttpResponse) -> bool:
     )
 
 
-def keep(key: str, response: HttpResponse) -> None:
-    headers = tuple(response.headers.items())
-    entry = (
-        time.time(),
-        response.status_code,
-        headers,
-        response.content,
-        getattr(response, COUNTS_VIEW_OF, None),
+def keep(address: str, response: HttpResponse, version: content_version.Version) -> None:
+    page = KeptPage(
+        token=version.token,
+        made_at=time.time(),
+        status=response.status_code,
+        headers=tuple(response.headers.items()),
+        content=response.content,
+        view_of=getattr(response, COUNTS_VIEW_OF, None),
     )
-    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    _kept_pages.put(key, entry)  # in place of a stale copy, if this process had one
-
-
-def from_entry(entry: tuple) -> HttpResponse:
-    _made_at, status, headers, content, view_of = entry
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response.headers[name] = value
-    if view_of is not None:
-        popularity.record_view(*view_of)
-    return response
+    cache.set(address, page, settings.PAGE_CACHE_SECONDS)
+    _kept_pages.put(address, page)  # in place of an out-of-date copy, if this process had one

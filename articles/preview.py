@@ -97,7 +97,7 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
     state = article.language_state(language)
     with translation.override(language):
         # Related articles are left out: they would be found among what readers see now.
-        page = article_pages.rendered(article, language, {}, related=[], is_preview=True)
+        page = article_pages.rendered(article, language, {}, is_preview=True)
         context = {
             "page": page,
             "article": article,

@@ -272,8 +272,9 @@ class AuthorIndexView(TemplateView):
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    page = content_version.remember(
-        lambda: article_pages.live_page(pk, language), "article-page", pk, language
+    # Kept under the article's own stamp: other articles' changes leave it made.
+    page = content_version.remember_article(
+        pk, lambda: article_pages.live_page(pk, language), "article-page", language
     )
     if page is None:
         raise Http404("No such article.")
@@ -291,8 +292,12 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     headlines = content_version.remember(
         lambda: article_pages.latest_headlines(language), "headlines", language
     )
+    related = content_version.remember(
+        lambda: article_pages.related_section(page, language), "related", pk, language
+    )
     context = {
         "page": page,
+        "related_section": related,
         "latest": article_pages.beside(headlines, pk),
         "most_read": partial(popularity.most_read, language, days=1),
         "structured_data": page.structured_data,
