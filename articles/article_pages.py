@@ -7,8 +7,9 @@ many pages share (the frame, the related articles, the latest headlines, the
 most-read list) around the stored HTML, so it costs no query and little
 rendering. The view remembers a page per article and language under the
 article's own stamp (articles.content_version.article_key()), so that other
-articles' changes leave it made; the related articles, which are other
-articles, are remembered per content version. The preview makes both afresh.
+articles' changes leave it made; its related articles, which are other
+articles, also change with any article's save (see articles.content_version).
+The preview makes both afresh.
 """
 
 from dataclasses import dataclass, field

@@ -20,8 +20,11 @@ other articles: they are kept under the article's own stamp instead
 (article_key()), which changes when that article changes (its save or
 delete, its bylines or tags, a go-live in one of its languages) or when
 something any article page shows changes (an author, category, tag or
-image, a bulk load). Another article's save or go-live then costs the
-pages read these hours only their lists (related, latest), not their making.
+image, a bulk load). Its related articles are kept under its stamp too,
+and under one that any article's save renews (LISTED_STAMP), but not a
+go-live: a newly live article joins related lists within RELATED_SECONDS.
+Another article's go-live then costs the pages read these hours only their
+latest headlines, and a save also their related articles, not their making.
 
 With Redis (REDIS_URL) every process sees a change at once. The local-
 memory cache is per process, so there the token, the stamps and every entry
@@ -47,6 +50,11 @@ from articles.release import RELEASE
 KEY = "content-version"
 # The stamp of what every article page may show of other objects (authors, categories...).
 SHARED_STAMP = "article-stamp:shared"
+# The stamp of what related-article lists show of other articles: renewed by any article's
+# save or delete (a related article withdrawn or retitled leaves every list at once), not
+# by a go-live (a newly live article joins the lists within RELATED_SECONDS).
+LISTED_STAMP = "article-stamp:listed"
+RELATED_SECONDS = 15 * 60
 # Until when go-lives have been looked for: those after it change their articles' stamps.
 GO_LIVES_SEEN = "go-lives-seen-until"
 # More articles gone live at once than this renew every article's stamp instead.
@@ -89,17 +97,24 @@ def stamp_key(pk: int) -> str:
 
 def stamp_keys(pk: int) -> list[str]:
     """The stamps article_key() reads (the page cache fetches them with the version)."""
-    return [SHARED_STAMP, stamp_key(pk)]
+    return [SHARED_STAMP, LISTED_STAMP, stamp_key(pk)]
 
 
-def article_key(pk: int, *parts) -> str:
+def article_key(pk: int, *parts, listing_others: bool = False) -> str:
     """A cache key for article `pk`'s own parts: it changes when the article does, or
     something every article page shows (see the module's docstring), not when others do.
+
+    `listing_others`: the value lists other articles (related ones), so the key also
+    changes with any article's save, and once every RELATED_SECONDS (at a time of its
+    own for each article, so that they are not all made again at once).
     One round trip to the cache, or none if the request fetched the stamps already."""
     keys = stamp_keys(pk)
     fetched = _request_stamps.get()
     found = fetched[1] if fetched and fetched[0] == pk else cache.get_many(keys)
-    shared, own = (found.get(key) or new_stamp(key) for key in keys)
+    shared, listed, own = (found.get(key) or new_stamp(key) for key in keys)
+    if listing_others:
+        period = int((time.time() + pk * 7919) // RELATED_SECONDS)
+        parts = (*parts, listed, period)
     return f"a:{RELEASE}:{pk}:{shared}:{own}:{digest(parts)}"
 
 
@@ -157,12 +172,12 @@ def renew() -> Version:
 
 def forget() -> None:
     """Anything readers see may have changed: every page and article is made anew."""
-    forget_keys([KEY, SHARED_STAMP])
+    forget_keys([KEY, SHARED_STAMP, LISTED_STAMP])
 
 
 def forget_articles(pks) -> None:
     """These articles changed: the pages that may show them, and their own parts, are made anew."""
-    forget_keys([KEY, *(stamp_key(pk) for pk in pks)])
+    forget_keys([KEY, LISTED_STAMP, *(stamp_key(pk) for pk in pks)])
 
 
 def forget_keys(keys: list[str]) -> None:
@@ -245,9 +260,9 @@ def remember(compute, *parts):
     return remembered(current().key(*parts), compute)
 
 
-def remember_article(pk: int, compute, *parts):
+def remember_article(pk: int, compute, *parts, listing_others: bool = False):
     """compute(), cached for article `pk`'s own stamp (article_key()) under `parts`."""
-    return remembered(article_key(pk, *parts), compute)
+    return remembered(article_key(pk, *parts, listing_others=listing_others), compute)
 
 
 def remembered(key: str, compute):

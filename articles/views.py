@@ -292,8 +292,12 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     headlines = content_version.remember(
         lambda: article_pages.latest_headlines(language), "headlines", language
     )
-    related = content_version.remember(
-        lambda: article_pages.related_section(page, language), "related", pk, language
+    related = content_version.remember_article(
+        pk,
+        lambda: article_pages.related_section(page, language),
+        "related",
+        language,
+        listing_others=True,
     )
     context = {
         "page": page,

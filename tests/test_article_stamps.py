@@ -257,3 +257,30 @@ def test_a_new_release_makes_pages_and_fragments_anew(client, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.get_absolute_url("en")).status_code == 200
     assert len(queries) > 0  # made again from the database, not served from before
+
+
+def test_a_go_live_leaves_related_lists_made_and_joins_them_within_the_related_time(
+    client, monkeypatch
+):
+    made = []
+    related_section = article_pages.related_section
+    monkeypatch.setattr(
+        article_pages,
+        "related_section",
+        lambda page, language: made.append(page.pk) or related_section(page, language),
+    )
+    tag, now = make_tag(), timezone.now()
+    goes_live = now + timedelta(minutes=10)
+    with time_machine.travel(now, tick=False) as traveller:
+        reading = make_article()
+        reading.tags.set([tag])
+        scheduled = make_article(title_en="Embargoed harvest", published_at=goes_live)
+        scheduled.tags.set([tag])
+        assert "Embargoed harvest" not in read(client, reading)
+        traveller.move_to(goes_live + timedelta(seconds=1))
+        assert "Embargoed harvest" in read(client, reading)  # in the latest headlines...
+        assert made == [reading.pk]  # ...but the related articles were not looked for again
+        traveller.shift(content_version.RELATED_SECONDS)
+        page = read(client, reading)
+    assert "Embargoed harvest" in page.split('class="related"')[1]
+    assert made == [reading.pk, reading.pk]
