@@ -113,9 +113,15 @@ def article_key(pk: int, *parts, listing_others: bool = False) -> str:
     found = fetched[1] if fetched and fetched[0] == pk else cache.get_many(keys)
     shared, listed, own = (found.get(key) or new_stamp(key) for key in keys)
     if listing_others:
-        period = int((time.time() + pk * 7919) // RELATED_SECONDS)
-        parts = (*parts, listed, period)
+        parts = (*parts, listed, related_period_start(pk, time.time()))
     return f"a:{RELEASE}:{pk}:{shared}:{own}:{digest(parts)}"
+
+
+def related_period_start(pk: int, moment: float) -> int:
+    """When the RELATED_SECONDS period of article `pk`'s related articles that holds `moment`
+    began (in Unix time): each article's periods begin at a time of their own."""
+    offset = pk * 7919 % RELATED_SECONDS
+    return int((moment + offset) // RELATED_SECONDS * RELATED_SECONDS - offset)
 
 
 def new_stamp(key: str) -> str:

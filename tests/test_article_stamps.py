@@ -8,7 +8,8 @@ category or tag, and the related articles, which are other articles.
 Whole pages are cached here too, as in production with Redis.
 """
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -269,13 +270,16 @@ def test_a_go_live_leaves_related_lists_made_and_joins_them_within_the_related_t
         "related_section",
         lambda page, language: made.append(page.pk) or related_section(page, language),
     )
-    tag, now = make_tag(), timezone.now()
-    goes_live = now + timedelta(minutes=10)
-    with time_machine.travel(now, tick=False) as traveller:
-        reading = make_article()
-        reading.tags.set([tag])
-        scheduled = make_article(title_en="Embargoed harvest", published_at=goes_live)
-        scheduled.tags.set([tag])
+    tag = make_tag()
+    reading = make_article()
+    reading.tags.set([tag])
+    # A go-live ten minutes into a period of the article's related articles, read before.
+    period = content_version.related_period_start(reading.pk, time.time())
+    start = datetime.fromtimestamp(period + content_version.RELATED_SECONDS, tz=UTC)
+    goes_live = start + timedelta(minutes=10)
+    scheduled = make_article(title_en="Embargoed harvest", published_at=goes_live)
+    scheduled.tags.set([tag])
+    with time_machine.travel(start + timedelta(seconds=1), tick=False) as traveller:
         assert "Embargoed harvest" not in read(client, reading)
         traveller.move_to(goes_live + timedelta(seconds=1))
         assert "Embargoed harvest" in read(client, reading)  # in the latest headlines...
