@@ -136,9 +136,9 @@ class PageCacheMiddleware:
 
         reset = _request_ranking.set(ranking)
         try:
-            # A version made anew just now may have renewed those stamps (a go-live).
-            renewed = version is not found.get(content_version.KEY)
-            stamps = None if article is None or renewed else (article, found)
+            stamps = (
+                None if article is None else content_version.stamps_fetched(article, found, version)
+            )
             with content_version.RequestScope(version, stamps):
                 response = self.get_response(request)
         finally:
