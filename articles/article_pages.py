@@ -2,9 +2,9 @@
 
 Making them is what costs on an article page: the article with its bylines
 and tags, the body rendered, and the partials of templates/articles/article.html
-rendered around them. A request for a page already made only fills in what
-many pages share (the frame, the related articles, the latest headlines, the
-most-read list) around the stored HTML, so it costs no query and little
+rendered around them. A request for a page already made only puts the stored
+HTML, its related articles and the latest headlines into the frame that all
+article pages share (articles.article_frame), so it costs no query and no
 rendering. The view remembers a page per article and language under the
 article's own stamp (articles.content_version.article_key()), so that other
 articles' changes leave it made; its related articles, which are other
@@ -12,8 +12,9 @@ articles, also change with any article's save (see articles.content_version).
 The preview makes both afresh.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,9 +22,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from articles import body_pictures, metadata
-from articles.languages import EDITIONS, localized
+from articles.languages import EDITIONS, language_links, localized
 from articles.models import Article, bylines_in_order, live_in
 from articles.templatetags.bodies import render_body
+from articles.templatetags.metadata import json_ld
 
 TEMPLATE = "articles/article.html"
 LATEST_BESIDE_ARTICLE = 6
@@ -39,8 +41,10 @@ class ArticlePage:
     title: str = ""
     meta: SafeString = SafeString()  # the head's description
     social: SafeString = SafeString()  # the head's social card
+    alternates: SafeString = SafeString()  # the head's links to the other editions
+    json_ld: SafeString = SafeString()  # the head's structured data
+    language_switcher: SafeString = SafeString()
     main: SafeString = SafeString()  # the article
-    structured_data: tuple[dict, ...] = field(default=())
     # What its related articles are found by (Article.objects.related_to()).
     tag_ids: tuple[int, ...] = ()
     category_id: int | None = None
@@ -108,8 +112,10 @@ def rendered(article: Article, language: str, urls: dict[str, str], **context) -
     `context` adds to the partials' context (a preview says it is one).
     """
     body = article.body_in(language)
+    links = language_links(urls.get)
     context |= {
         "article": article,
+        "links": links,  # for the language switcher and the head's links
         "body": render_body(body, body_pictures.pictures_for(body)),
         "updated_at": article.updated_in(language),
         "cover_url": metadata.cover_url(article),
@@ -120,11 +126,17 @@ def rendered(article: Article, language: str, urls: dict[str, str], **context) -
         title=article.title_in(language),
         meta=render_to_string(f"{TEMPLATE}#meta", context),
         social=render_to_string(f"{TEMPLATE}#social", context),
-        main=render_to_string(f"{TEMPLATE}#main", context),
-        structured_data=(
-            metadata.news_article(article, language),
-            metadata.article_breadcrumbs(article),
+        alternates=render_to_string(
+            "includes/alternates.html",
+            # What the frame's context processor gives the rest of the page.
+            context | {"site_url": settings.SITE_URL, "default_language": settings.LANGUAGE_CODE},
         ),
+        json_ld=SafeString(
+            json_ld(metadata.news_article(article, language))
+            + json_ld(metadata.article_breadcrumbs(article))
+        ),
+        language_switcher=render_to_string("includes/language_switcher.html", context),
+        main=render_to_string(f"{TEMPLATE}#main", context),
         tag_ids=tuple(tag.pk for tag in article.tags.all()),
         category_id=article.category_id,
     )
@@ -142,3 +154,15 @@ def latest_headlines(language: str) -> list[Headline]:
 def beside(headlines: list[Headline], pk: int) -> list[Headline]:
     """The headlines the block beside article `pk` shows: the newest but its own."""
     return [headline for headline in headlines if headline.pk != pk][:LATEST_BESIDE_ARTICLE]
+
+
+def latest_block(headlines: list[Headline], pk: int) -> SafeString:
+    """The latest-news block beside article `pk`, rendered ("" if there is nothing to show)."""
+    return render_to_string(f"{TEMPLATE}#latest", {"latest": beside(headlines, pk)})
+
+
+def shown_beside(headlines: list[Headline], pk: int) -> int | None:
+    """`pk` if the block beside it leaves it out, else None: the blocks of all other
+    articles are the same, so one rendering serves them."""
+    shown = [headline.pk for headline in headlines[:LATEST_BESIDE_ARTICLE]]
+    return pk if pk in shown else None

@@ -60,11 +60,10 @@ GO_LIVES_SEEN = "go-lives-seen-until"
 # More articles gone live at once than this renew every article's stamp instead.
 MOST_GO_LIVES = 500
 # The remembered values each process keeps in its own memory, the most recently used, up
-# to this many bytes: room for the parts of some thousands of article pages, so that the
+# to PARTS_MEMORY_MB: room for the parts of some thousands of article pages, so that the
 # articles read these hours cost no round trip to the cache (about 35 KB each as weighed,
 # and 7 KB more for their related articles).
-KEPT_BYTES = 64 * 1024 * 1024
-_in_process = ProcessMemory(capacity=KEPT_BYTES, weight=footprint)
+_in_process = ProcessMemory(capacity=settings.PARTS_MEMORY_MB * 1024 * 1024, weight=footprint)
 # When content was last saved (committed): a replica may not have it yet.
 WRITTEN_AT_KEY = "content-written-at"
 
@@ -267,9 +266,13 @@ def remember(compute, *parts):
     return remembered(current().key(*parts), compute)
 
 
-def remember_article(pk: int, compute, *parts, listing_others: bool = False):
-    """compute(), cached for article `pk`'s own stamp (article_key()) under `parts`."""
-    return remembered(article_key(pk, *parts, listing_others=listing_others), compute)
+def prefetch(keys: list[str]) -> None:
+    """Fetch those of `keys` this process does not keep in one round trip, into its memory,
+    for remembered() to find (a page that needs several entries waits for the cache once)."""
+    missing = [key for key in keys if _in_process.get(key) is None]
+    if missing:
+        for key, kept in cache.get_many(missing).items():
+            _in_process.put(key, kept)
 
 
 def remembered(key: str, compute):

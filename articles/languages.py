@@ -4,7 +4,11 @@ settings.LANGUAGES lists every public edition; settings.SCRIPT_VARIANTS
 names those made automatically from another language (articles/scripts.py).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.utils import translation
 
 SCRIPT_VARIANTS: dict[str, str] = dict(getattr(settings, "SCRIPT_VARIANTS", {}))
 
@@ -24,3 +28,24 @@ def language_tag(language: str) -> str:
     """The BCP 47 tag for `lang` and hreflang: kk-latn → kk-Latn."""
     base, _sep, script = language.partition("-")
     return f"{base}-{script.title()}" if len(script) == 4 else language
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switcher; `url` is None where the content is missing."""
+
+    code: str
+    name: str
+    url: str | None
+    is_current: bool
+
+
+def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
+    """Every edition's link, `url_for(code)` called with that edition's language active."""
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            url = url_for(code)
+        links.append(LanguageLink(code, name, url, code == current))
+    return links

@@ -352,6 +352,8 @@ def per_language_indexes() -> list[models.Index]:
 
 
 TEXT_FIELDS = ("title", "lead", "body")
+# Ids are 64-bit integers (BigAutoField): a larger number in an address names nothing.
+LARGEST_ID = 2**63 - 1
 # How many of the newest articles sharing a tag are weighed as related ones.
 RELATED_CANDIDATES = 200
 # What a list or an article page shows of an article: columns, then translated fields.

@@ -33,6 +33,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from articles import content_version, pagination, popularity
 from articles.languages import EDITIONS
+from articles.models import LARGEST_ID
 from articles.process_memory import ProcessMemory
 from articles.release import RELEASE
 
@@ -51,9 +52,10 @@ _request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 )
 # On a cache hit, the article whose read is counted (most-read lists).
 COUNTS_VIEW_OF = "_newsroom_counts_view_of"
-# Pages kept in each process's memory too (articles.process_memory), up to this many bytes.
-KEPT_PAGE_BYTES = 32 * 1024 * 1024
-_kept_pages = ProcessMemory(capacity=KEPT_PAGE_BYTES, weight=lambda entry: len(entry.content))
+# Pages kept in each process's memory too (articles.process_memory), up to PAGE_MEMORY_MB.
+_kept_pages = ProcessMemory(
+    capacity=settings.PAGE_MEMORY_MB * 1024 * 1024, weight=lambda entry: len(entry.content)
+)
 
 
 def public_page(view=None, *, ranked: bool = False):
@@ -103,12 +105,15 @@ class PageCacheMiddleware:
         address = address_key(request) if settings.PAGE_CACHE_SECONDS else None
         kept = _kept_pages.get(address) if address else None
         # One round trip: the version, the rankings and, unless this process has it, the
-        # page; on an article's page, also the stamps its own parts are kept under.
+        # page and, on an article's page, the stamps its own parts are kept under.
         wanted = [content_version.KEY, popularity.RANKING_GENERATION]
-        if address and kept is None:
-            wanted.append(address)
-        if (article := article_of(request.path)) is not None:
-            wanted += content_version.stamp_keys(article)
+        article = None
+        if kept is None:
+            if address:
+                wanted.append(address)
+            # Only if the page may have to be made: finding the article costs a URL lookup.
+            if (article := article_of(request.path)) is not None:
+                wanted += content_version.stamp_keys(article)
         found = cache.get_many(wanted)
         version = content_version.from_cache(found.get(content_version.KEY))
         ranking = found.get(popularity.RANKING_GENERATION, 0)
@@ -170,7 +175,9 @@ def article_of(path: str) -> int | None:
         match = _ARTICLE_URLS.resolve("/" + rest)
     except Resolver404:
         return None
-    return match.kwargs["pk"] if match.url_name in ARTICLE_PAGES else None
+    if match.url_name not in ARTICLE_PAGES or match.kwargs["pk"] > LARGEST_ID:
+        return None
+    return match.kwargs["pk"]
 
 
 def address_key(request: HttpRequest) -> str:

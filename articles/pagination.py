@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, QueryDict
 
 from articles.languages import localized
+from articles.models import LARGEST_ID
 
 PAGE_SIZE = 20
 # The query parameters that name a page.
@@ -45,7 +46,7 @@ class Cursor:
             published_at = EPOCH + timedelta(microseconds=microseconds)
         except OverflowError:
             raise Http404("Not a page of this list.") from None
-        if pk > 2**63 - 1:
+        if pk > LARGEST_ID:
             raise Http404("Not a page of this list.")
         return cls(published_at, pk)
 

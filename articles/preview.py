@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles import article_pages
+from articles.languages import language_links
 from articles.models import EDITIONS, Article, localized
-from articles.views import language_links
 
 SALT = "articles.preview"
 DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
@@ -101,7 +101,9 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
         context = {
             "page": page,
             "article": article,
-            "latest": article_pages.beside(article_pages.latest_headlines(language), article.pk),
+            "latest_block": article_pages.latest_block(
+                article_pages.latest_headlines(language), article.pk
+            ),
             "language_links": language_links(url_in_language),
             "is_preview": True,
             "is_live": state == "live",

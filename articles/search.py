@@ -40,10 +40,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from articles.languages import EDITIONS, localized
+from articles.languages import EDITIONS, language_links, localized
 from articles.models import Article
 from articles.sanitizer import looks_like_html, plain_text
-from articles.views import language_links
 
 # PostgreSQL has no Kazakh configuration: `simple` (lowercasing only) with prefix
 # matching, so that "өзгеріс" finds "өзгерістер".

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from articles import (
+    article_frame,
     article_pages,
     content_version,
     metadata,
@@ -25,8 +26,10 @@ from articles import (
     popularity,
 )
 from articles.collation import alphabetical
+from articles.languages import LanguageLink, language_links
 from articles.models import (
     EDITIONS,
+    LARGEST_ID,
     Article,
     Author,
     Byline,
@@ -39,26 +42,6 @@ from articles.models import (
 PAGE_PARAMETERS = pagination.PARAMETERS
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
-
-
-@dataclass(frozen=True)
-class LanguageLink:
-    """One entry of the language switcher; `url` is None where the content is missing."""
-
-    code: str
-    name: str
-    url: str | None
-    is_current: bool
-
-
-def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
-    current = translation.get_language()
-    links = []
-    for code, name in settings.LANGUAGES:
-        with translation.override(code):
-            url = url_for(code)
-        links.append(LanguageLink(code, name, url, code == current))
-    return links
 
 
 def remembered_language_links(url_for: Callable[[str], str | None], *page) -> list[LanguageLink]:
@@ -271,16 +254,19 @@ class AuthorIndexView(TemplateView):
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    if pk > LARGEST_ID:
+        raise Http404("No such article.")
     language = translation.get_language()
-    # Kept under the article's own stamp: other articles' changes leave it made.
-    page = content_version.remember_article(
-        pk, lambda: article_pages.live_page(pk, language), "article-page", language
-    )
+    # Kept under the article's own stamps: other articles' changes leave them made.
+    page_key = content_version.article_key(pk, "article-page", language)
+    related_key = content_version.article_key(pk, "related", language, listing_others=True)
+    content_version.prefetch([page_key, related_key])
+    page = content_version.remembered(page_key, lambda: article_pages.live_page(pk, language))
     if page is None:
         raise Http404("No such article.")
-    links = language_links(page.urls.get)
     if language not in page.urls:
         # Never fallback text: say where the article can be read instead.
+        links = language_links(page.urls.get)
         context = {"language_links": links, "available": [link for link in links if link.url]}
         return render(request, "articles/article_missing_language.html", context, status=404)
 
@@ -289,24 +275,32 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(canonical, permanent=True)
 
     popularity.record_view(pk, language)
+    related = content_version.remembered(
+        related_key, lambda: article_pages.related_section(page, language)
+    )
+    # The page is its edition's frame around its pieces (articles.article_frame).
+    frame = article_frame.current(request, language)
+    response = HttpResponse(
+        frame.fill(
+            page,
+            canonical_url=settings.SITE_URL + canonical,
+            related_section=related,
+            latest_block=latest_block(pk, language),
+        )
+    )
+    page_cache.counts_view(response, pk, language)
+    return response
+
+
+def latest_block(pk: int, language: str) -> SafeString:
+    """The latest-news block beside article `pk`: one per edition and content version,
+    or for the few articles among the headlines, one each without their own."""
     headlines = content_version.remember(
         lambda: article_pages.latest_headlines(language), "headlines", language
     )
-    related = content_version.remember_article(
-        pk,
-        lambda: article_pages.related_section(page, language),
-        "related",
+    return content_version.remember(
+        lambda: article_pages.latest_block(headlines, pk),
+        "latest-block",
         language,
-        listing_others=True,
+        article_pages.shown_beside(headlines, pk),
     )
-    context = {
-        "page": page,
-        "related_section": related,
-        "latest": article_pages.beside(headlines, pk),
-        "most_read": partial(popularity.most_read, language, days=1),
-        "structured_data": page.structured_data,
-        "language_links": links,
-    }
-    response = render(request, "articles/article.html", context)
-    page_cache.counts_view(response, pk, language)
-    return response

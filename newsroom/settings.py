@@ -122,6 +122,11 @@ else:
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=3600 if REDIS_URL else 5)
 # Whole pages for anonymous readers (0 turns it off); also how long most-read lists may lag.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# What each process keeps in its own memory besides the shared cache, in MB: whole pages
+# (with the page cache on), and the made parts of pages (articles.process_memory). Room for
+# the pages read in the last minutes spares each request a round trip to Redis.
+PAGE_MEMORY_MB = env.int("PAGE_MEMORY_MB", default=128)
+PARTS_MEMORY_MB = env.int("PARTS_MEMORY_MB", default=64)
 # What a CDN in front may do: keep a page this long, then serve it while it revalidates.
 CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=10)
 CDN_STALE_WHILE_REVALIDATE = env.int("CDN_STALE_WHILE_REVALIDATE", default=30)
