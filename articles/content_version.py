@@ -26,7 +26,10 @@ go-live: a newly live article joins related lists within RELATED_SECONDS.
 Another article's go-live then costs the pages read these hours only their
 latest headlines, and a save also their related articles, not their making.
 
-With Redis (REDIS_URL) every process sees a change at once. The local-
+With Redis (REDIS_URL) every process sees a change within a moment: a
+process that read the version less than settings.CONTENT_RECHECK_SECONDS
+ago serves the whole pages it keeps in memory without asking again
+(recent()), unless it made a change itself or a go-live fell due. The local-
 memory cache is per process, so there the token, the stamps and every entry
 keyed by them live at most settings.CONTENT_CACHE_SECONDS (a few seconds): a
 change made in another process shows after that long at most.
@@ -154,8 +157,27 @@ def current() -> Version:
 
 def from_cache(version: Version | None) -> Version:
     """`version` as read from the cache, or a new one if it was missing or a go-live is due."""
+    global _recent
     if version is None or version.is_due(time.time()):
         version = renew()
+    _recent = (time.time(), version)
+    return version
+
+
+# The version this process last read from the cache, and when (see recent()).
+_recent: tuple[float, Version] | None = None
+
+
+def recent() -> Version | None:
+    """The version this process read less than CONTENT_RECHECK_SECONDS ago, unless a go-live
+    or banner expiry is due since, or this process changed the content since: it may serve
+    the pages it keeps of that version without asking the cache."""
+    if _recent is None:
+        return None
+    read_at, version = _recent
+    now = time.time()
+    if not 0 <= now - read_at < settings.CONTENT_RECHECK_SECONDS or version.is_due(now):
+        return None
     return version
 
 
@@ -188,15 +210,19 @@ def forget_articles(pks) -> None:
 
 def forget_keys(keys: list[str]) -> None:
     """At once, and again when the transaction commits (see the module's docstring)."""
+    global _recent
     cache.delete_many(keys)
     _request_version.set(None)
     _request_stamps.set(None)
+    _recent = None
     transaction.on_commit(lambda: committed(keys))
 
 
 def committed(keys: list[str]) -> None:
+    global _recent
     cache.set(WRITTEN_AT_KEY, time.time(), None)
     cache.delete_many(keys)
+    _recent = None
 
 
 def forget_gone_live(now: float) -> None:
@@ -288,7 +314,9 @@ def remembered(key: str, compute):
 
 def forget_in_process() -> None:
     """Drop this process's own copies (tests do, between tests)."""
+    global _recent
     _in_process.clear()
+    _recent = None
 
 
 def connect_signals() -> None:

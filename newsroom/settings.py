@@ -122,6 +122,10 @@ else:
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=3600 if REDIS_URL else 5)
 # Whole pages for anonymous readers (0 turns it off); also how long most-read lists may lag.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# How long a process serves the pages it keeps in memory before it asks the cache again
+# whether the content changed: a change made in another process shows within this long
+# (0: asks on every request). Changes made in the process itself show at once.
+CONTENT_RECHECK_SECONDS = env.float("CONTENT_RECHECK_SECONDS", default=1.0)
 # What each process keeps in its own memory besides the shared cache, in MB: whole pages
 # (with the page cache on), and the made parts of pages (articles.process_memory). Room for
 # the pages read in the last minutes spares each request a round trip to Redis.

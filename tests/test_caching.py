@@ -155,10 +155,52 @@ def test_a_page_read_again_comes_from_the_process_memory_without_a_query(client,
         patch.setattr(cache, "get", lambda key, *a, **k: keys_read.add(key) or get(key, *a, **k))
         with CaptureQueriesContext(connection) as queries:
             again = client.get("/en/news/")
-    # Only the content version and the rankings are read from the cache, not the page.
-    assert keys_read == {content_version.KEY, popularity.RANKING_GENERATION}
+    # Read within CONTENT_RECHECK_SECONDS of the version: nothing is read from the cache.
+    assert keys_read == set()
     assert len(queries) == 0
     assert again.content == first.content
+
+    keys_read.clear()
+    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                cache, "get_many", lambda keys, **k: keys_read.update(keys) or get_many(keys, **k)
+            )
+            later = client.get("/en/news/")
+    # Later, only the content version and the rankings are read, not the page.
+    assert keys_read == {content_version.KEY, popularity.RANKING_GENERATION}
+    assert later.content == first.content
+
+
+def test_a_change_made_by_another_process_shows_within_the_recheck_time(client, settings):
+    from django.core.cache import cache
+
+    from articles import content_version
+
+    settings.CONTENT_RECHECK_SECONDS = 1
+    article = make_article(title_en="Harvest report")
+    address = article.get_absolute_url("en")
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        assert "Harvest report" in client.get(address).content.decode()
+        # Another process edits it: the database and the shared cache change, not this
+        # process's memory (update() sends no signal; the other process forgets the version).
+        Article.objects.filter(pk=article.pk).update(title_en="Harvest record")
+        cache.delete_many([content_version.KEY, content_version.stamp_key(article.pk)])
+        assert "Harvest report" in client.get(address).content.decode()
+    with time_machine.travel(now + timedelta(seconds=1.1), tick=False):
+        assert "Harvest record" in client.get(address).content.decode()
+
+
+def test_a_go_live_within_the_recheck_time_shows_at_once(client, settings):
+    settings.CONTENT_RECHECK_SECONDS = 60
+    now = timezone.now()
+    goes_live = now + timedelta(seconds=0.5)
+    with time_machine.travel(now, tick=False):
+        make_article(title_en="Embargoed budget", published_at=goes_live)
+        assert "Embargoed budget" not in client.get("/en/").content.decode()
+    with time_machine.travel(goes_live + timedelta(seconds=0.1), tick=False):
+        assert "Embargoed budget" in client.get("/en/").content.decode()
 
 
 def test_a_page_kept_in_memory_is_made_anew_after_the_page_cache_time(client, settings):

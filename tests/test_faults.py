@@ -226,8 +226,9 @@ def test_too_many_writes_lost_in_an_outage_empty_the_cache_when_redis_is_back(
 
 @pytest.mark.django_db
 def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
-    client, redis_server, cache_in_redis, caplog
+    client, redis_server, cache_in_redis, caplog, settings
 ):
+    settings.CONTENT_RECHECK_SECONDS = 0  # each read asks Redis, even for a page kept in memory
     redis_server.stop()
     with caplog.at_level(logging.WARNING, logger="newsroom.redis_cache"):
         for _ in range(3):
