@@ -38,3 +38,34 @@ def tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (3, 2), "teal").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_answers_one_at_a_time_on_sqlite():
+    """The live server answers each request in a thread of its own, and on SQLite they all
+    share the tests' one in-memory connection: a page and its script's request at once
+    misuse it ("bad parameter or other API misuse"). There, they are answered in turn."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    class OneAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def answer(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            super().set_app(answer)
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = original
