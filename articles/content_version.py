@@ -155,6 +155,10 @@ def current() -> Version:
     return version
 
 
+# The version this process last read from the cache, and when (see recent()).
+_recent: tuple[float, Version] | None = None
+
+
 def from_cache(version: Version | None) -> Version:
     """`version` as read from the cache, or a new one if it was missing or a go-live is due."""
     global _recent
@@ -164,8 +168,10 @@ def from_cache(version: Version | None) -> Version:
     return version
 
 
-# The version this process last read from the cache, and when (see recent()).
-_recent: tuple[float, Version] | None = None
+def forget_recent() -> None:
+    """This process changed the content: it asks the cache for the version next time."""
+    global _recent
+    _recent = None
 
 
 def recent() -> Version | None:
@@ -210,19 +216,17 @@ def forget_articles(pks) -> None:
 
 def forget_keys(keys: list[str]) -> None:
     """At once, and again when the transaction commits (see the module's docstring)."""
-    global _recent
     cache.delete_many(keys)
     _request_version.set(None)
     _request_stamps.set(None)
-    _recent = None
+    forget_recent()
     transaction.on_commit(lambda: committed(keys))
 
 
 def committed(keys: list[str]) -> None:
-    global _recent
     cache.set(WRITTEN_AT_KEY, time.time(), None)
     cache.delete_many(keys)
-    _recent = None
+    forget_recent()
 
 
 def forget_gone_live(now: float) -> None:
@@ -314,9 +318,8 @@ def remembered(key: str, compute):
 
 def forget_in_process() -> None:
     """Drop this process's own copies (tests do, between tests)."""
-    global _recent
     _in_process.clear()
-    _recent = None
+    forget_recent()
 
 
 def connect_signals() -> None:

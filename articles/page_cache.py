@@ -35,7 +35,6 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from articles import content_version, pagination, popularity
 from articles.languages import EDITIONS
-from articles.models import LARGEST_ID
 from articles.process_memory import ProcessMemory
 from articles.release import RELEASE
 
@@ -182,9 +181,7 @@ def article_of(path: str) -> int | None:
         match = _ARTICLE_URLS.resolve("/" + rest)
     except Resolver404:
         return None
-    if match.url_name not in ARTICLE_PAGES or match.kwargs["pk"] > LARGEST_ID:
-        return None
-    return match.kwargs["pk"]
+    return match.kwargs["pk"] if match.url_name in ARTICLE_PAGES else None
 
 
 def address_key(request: HttpRequest) -> str:

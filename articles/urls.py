@@ -1,18 +1,39 @@
 """Public addresses, each inside a language prefix (see newsroom/urls.py)."""
 
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import IntConverter
 
 from articles import feeds, search, views
+from articles.models import LARGEST_ID
 from articles.page_cache import public_page
+
+
+class ArticleIdConverter(IntConverter):
+    """An article's id: a number beyond what ids can be matches no address (a 404)."""
+
+    def to_python(self, value: str) -> int:
+        pk = int(value)
+        if pk > LARGEST_ID:
+            raise ValueError("beyond any article id")
+        return pk
+
+
+register_converter(ArticleIdConverter, "article_id")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view(), ranked=True), name="home"),
     path("news/", public_page(views.LatestNewsView.as_view()), name="latest"),
-    path("news/<int:pk>/", public_page(views.article_detail, ranked=True), name="article-short"),
     path(
-        "news/<int:pk>-<str:slug>/", public_page(views.article_detail, ranked=True), name="article"
+        "news/<article_id:pk>/",
+        public_page(views.article_detail, ranked=True),
+        name="article-short",
+    ),
+    path(
+        "news/<article_id:pk>-<str:slug>/",
+        public_page(views.article_detail, ranked=True),
+        name="article",
     ),
     path("category/<slug:slug>/", public_page(views.CategoryView.as_view()), name="category"),
     path("authors/", public_page(views.AuthorIndexView.as_view()), name="authors"),
