@@ -8,9 +8,7 @@ Their ETag, Last-Modified and 304s come from articles.page_cache.
 import json
 import mimetypes
 from io import StringIO
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
@@ -23,6 +21,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles import content_version, images
 from articles.languages import language_tag
+from articles.metadata import absolute
 from articles.models import Article, Author, Category, Tag, bylines_in_order, localized
 from articles.sanitizer import CONTROL_CHARACTERS, render_body
 
@@ -168,7 +167,6 @@ class LatestArticlesFeed(Feed):
             type(self).__name__,
             self.feed_type.__name__,
             translation.get_language(),
-            request.get_host(),
             request.path,
         )
         if feed is None:
@@ -191,20 +189,19 @@ class LatestArticlesFeed(Feed):
         feed = super().get_feed(obj, request)
         feed.feed["language"] = language_tag(translation.get_language())  # kk-Latn, not kk-latn
         feed.feed["subtitle"] = feed.feed["description"]
-        # Like the items' guids, the feed's id stays the same whatever host a reader used.
-        feed.feed["id"] = settings.SITE_URL + urlsplit(feed.feed["link"]).path
-        # Addresses on this site become absolute here, where the request is known.
+        # Every address is on SITE_URL, never on the host a request named: a feed
+        # fetched through an alias, another port or a forged Host header links home.
+        feed.feed["id"] = feed.feed["link"]
+        feed.feed["feed_url"] = absolute(request.path)
         for item in feed.items:
             item["enclosures"] = [
                 feedgenerator.Enclosure(
-                    request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type
+                    absolute(enclosure.url), enclosure.length, enclosure.mime_type
                 )
                 for enclosure in item["enclosures"]
             ]
-            item["image"] = item["image"] and request.build_absolute_uri(item["image"])
-            item["authors"] = [
-                (name, request.build_absolute_uri(url)) for name, url in item["authors"]
-            ]
+            item["image"] = item["image"] and absolute(item["image"])
+            item["authors"] = [(name, absolute(url)) for name, url in item["authors"]]
         return feed
 
     def title(self) -> str:
@@ -214,7 +211,7 @@ class LatestArticlesFeed(Feed):
         return _("The latest news from Newsroom.")
 
     def link(self) -> str:
-        return reverse("articles:latest")
+        return absolute(reverse("articles:latest"))
 
     def author_name(self) -> str:
         # Atom needs an author for entries without a byline.
@@ -249,12 +246,12 @@ class LatestArticlesFeed(Feed):
         return content
 
     def item_link(self, item: Article) -> str:
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item: Article) -> str:
         # The short address on the public site's own domain never changes,
         # whatever host a reader used or however the title (and slug) is edited.
-        return settings.SITE_URL + reverse("articles:article-short", kwargs={"pk": item.pk})
+        return absolute(reverse("articles:article-short", kwargs={"pk": item.pk}))
 
     item_guid_is_permalink = True
 
@@ -307,7 +304,7 @@ class NamedPageFeed(LatestArticlesFeed):
         return _("Newsroom: %(name)s") % {"name": page.name}
 
     def link(self, page) -> str:
-        return page.get_absolute_url()
+        return absolute(page.get_absolute_url())
 
     def articles(self, page=None):
         return Article.objects.public().filter(**{self.article_filter: page})

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost with the security headers: a redirect, a 304 or a 400 answered by a
+    # middleware further in carries it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Outside the page cache, so that a cached page carries the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Early: a 304 or a cached page costs no further work.
@@ -57,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.primary_pinning.PrimaryPinningMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -125,7 +126,7 @@ def test_rss_channel_and_item_have_every_element_a_reader_needs(client, story, l
     channel = xml(client, f"/{language}/rss/", "rss").find("channel")
     for name in ("title", "link", "description"):
         assert channel.findtext(name)
-    assert channel.findtext("link").startswith("http://testserver/")
+    assert channel.findtext("link").startswith(f"{settings.SITE_URL}/")
     assert channel.findtext("language") == language_tag(language)
     assert channel.find("atom:link", NS).get("rel") == "self"
     [item] = channel.findall("item")
@@ -140,7 +141,7 @@ def test_rss_channel_and_item_have_every_element_a_reader_needs(client, story, l
     body = getattr(story, f"body_{language.replace('-', '_')}")
     assert item.findtext("content:encoded", namespaces=NS) == render_body(body)
     enclosure = item.find("enclosure")
-    assert enclosure.get("url").startswith("http://testserver/media/")
+    assert enclosure.get("url").startswith(f"{settings.SITE_URL}/media/")
     assert enclosure.get("type") in ("image/jpeg", "image/png")
     assert enclosure.get("length") == "0"
 
@@ -174,7 +175,7 @@ def test_atom_feed_and_entry_have_every_required_element(client, story, language
     assert feed.findtext("atom:title", namespaces=NS)
     rfc3339(feed.findtext("atom:updated", namespaces=NS))
     links = {link.get("rel"): link.get("href") for link in feed.findall("atom:link", NS)}
-    assert links["self"].startswith("http://testserver/")
+    assert links["self"].startswith(f"{settings.SITE_URL}/")
     assert feed.find("atom:author/atom:name", NS).text
     [entry] = feed.findall("atom:entry", NS)
     code = language.replace("-", "_")
@@ -188,8 +189,8 @@ def test_atom_feed_and_entry_have_every_required_element(client, story, language
     assert content.get("type") == "html"
     assert content.text == render_body(getattr(story, f"body_{code}"))
     rels = {link.get("rel"): link for link in entry.findall("atom:link", NS)}
-    assert rels["alternate"].get("href").startswith("http://testserver/")
-    assert rels["enclosure"].get("href").startswith("http://testserver/media/")
+    assert rels["alternate"].get("href").startswith(f"{settings.SITE_URL}/")
+    assert rels["enclosure"].get("href").startswith(f"{settings.SITE_URL}/media/")
     assert entry.find("atom:author/atom:name", NS).text == getattr(
         story.authors.first(), f"name_{code}"
     )
@@ -206,8 +207,8 @@ def test_json_feed_has_the_required_fields_of_version_1_1(client, story, languag
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"]
     assert feed["language"] == language_tag(language)
-    assert feed["feed_url"] == f"http://testserver/{language}/feed.json"
-    assert feed["home_page_url"].startswith("http://testserver/")
+    assert feed["feed_url"] == f"{settings.SITE_URL}/{language}/feed.json"
+    assert feed["home_page_url"].startswith(f"{settings.SITE_URL}/")
     [item] = feed["items"]
     code = language.replace("-", "_")
     assert item["id"] == f"{settings.SITE_URL}/{language}/news/{story.pk}/"
@@ -219,14 +220,14 @@ def test_json_feed_has_the_required_fields_of_version_1_1(client, story, languag
     assert item["authors"] == [
         {
             "name": getattr(author, f"name_{code}"),
-            "url": f"http://testserver{author.get_absolute_url(language)}",
+            "url": f"{settings.SITE_URL}{author.get_absolute_url(language)}",
         }
     ]
     assert item["tags"] == [
         getattr(story.category, f"name_{code}"),
         getattr(story.tags.first(), f"name_{code}"),
     ]
-    assert item["image"].startswith("http://testserver/media/")
+    assert item["image"].startswith(f"{settings.SITE_URL}/media/")
 
 
 def every_url(value, key=""):
@@ -255,6 +256,26 @@ def test_every_address_in_every_format_is_absolute(client, story, kind):
             if element.tag in ("link", "guid", f"{{{NS['atom']}}}id"):
                 addresses.append(element.text)
     assert all(address.startswith("http") for address in addresses), addresses
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_address_is_on_site_url_whatever_host_the_request_named(story, kind, settings):
+    # An allowed host on another port, or an alias: a poisoned Host must not reach the feed.
+    settings.ALLOWED_HOSTS = ["news.example.kz", "localhost"]
+    for host in ("localhost:6666", "news.example.kz"):
+        client = Client(HTTP_HOST=host)
+        addresses = list(every_url(parsed(client, feed_url("ru", kind, "json", story), "json")))
+        for fmt in ("rss", "atom"):
+            root = xml(client, feed_url("ru", kind, fmt, story), fmt)
+            for element in root.iter():
+                addresses += [element.get(name) for name in ("href", "url") if element.get(name)]
+                if element.tag in ("link", "guid", f"{{{NS['atom']}}}id"):
+                    addresses.append(element.text)
+        assert len(addresses) >= 12
+        assert all(address.startswith(f"{settings.SITE_URL}/") for address in addresses), (
+            host,
+            [address for address in addresses if not address.startswith(settings.SITE_URL)],
+        )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -35,7 +35,7 @@ def test_language_feed_items_carry_everything_a_reader_needs(client, language):
     assert feed.feed.language == language
     [item] = feed.entries
     assert item.title == article.title_in(language)
-    assert item.link == f"http://testserver{article.get_absolute_url(language)}"
+    assert item.link == f"{settings.SITE_URL}{article.get_absolute_url(language)}"
     assert item.id == f"{settings.SITE_URL}/{language}/news/{article.pk}/"
     assert item.summary == getattr(article, f"lead_{language}")
     assert item.author == getattr(author, f"name_{language}")
