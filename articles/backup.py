@@ -10,12 +10,23 @@ does not matter: check() reads all of it and writes nothing; write() then
 writes the rows as they were exported, with bulk_create, in one
 transaction. save() would make slugs, stamp text_changed_at and
 revised_at, and count an edit; what it does that readers depend on is done
-after the insert instead: the search vectors (PostgreSQL, as
+as the rows are written instead: the bodies sanitized as save() sanitizes
+them, then the search vectors (PostgreSQL, as
 search.update_search_vectors() writes them) and a new content version.
+
+A backup is input like any other, and may be damaged or hostile. check()
+refuses what the site could not store, show or serve safely, as the admin's
+forms refuse it: text with control characters, times past the calendar in
+UTC or in the site's time zone, media names outside the media storage
+(which pages would serve and a later change would delete), renditions and
+Latin sources of another shape, values nested deeper than the format
+nests. Bodies are not refused but cleaned, as a save cleans them: at
+write(), since cleaning finds nothing to report.
 """
 
 import codecs
 import json
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +38,8 @@ from typing import Any, BinaryIO, TextIO
 import ijson
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.utils import validate_file_name
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -35,8 +47,17 @@ from reversion.models import Revision, Version
 
 from articles import content_version
 from articles.languages import EDITIONS, LANGUAGE_CODES, localized
-from articles.models import Article, Author, Byline, Category, Image, RetiredSlug, Tag
-from articles.sanitizer import plain_text
+from articles.models import (
+    LATIN_OVERRIDABLE,
+    Article,
+    Author,
+    Byline,
+    Category,
+    Image,
+    RetiredSlug,
+    Tag,
+)
+from articles.sanitizer import CONTROL_CHARACTERS, clean_body, plain_text
 from articles.search import CONFIGS, WEIGHTS
 
 FORMAT = "newsroom-content"
@@ -58,6 +79,8 @@ class Section:
     fields: tuple[str, ...] = ()
     # Model fields deliberately not exported (docs/backup-format.md says why).
     left_out: tuple[str, ...] = ()
+    # Rich text, translated or not: sanitized on the way in, as save() sanitizes it.
+    html: tuple[str, ...] = ()
 
     def model_field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
@@ -69,6 +92,16 @@ class Section:
 
     def keys(self) -> set[str]:
         return {*self.fields, *self.translated}
+
+    def html_columns(self) -> list[str]:
+        """The columns of rich text: every edition's body_*, latin_body."""
+        return [
+            column
+            for name in self.html
+            for column in (
+                [localized(name, code) for code in EDITIONS] if name in self.translated else [name]
+            )
+        ]
 
 
 CATEGORIES = Section(
@@ -89,6 +122,7 @@ IMAGES = Section(
     Image,
     translated=("alt", "caption"),
     fields=("id", "file", "width", "height", "credit", "renditions", "created_at"),
+    left_out=("uploaded_by",),
 )
 ARTICLES = Section(
     "articles",
@@ -126,6 +160,7 @@ ARTICLES = Section(
         "updated_at",
     ),
     left_out=("created_by", "search_kk", "search_kk_latn", "search_ru", "search_en"),
+    html=("body", "latin_body"),
 )
 RETIRED_SLUGS = Section(
     "retired_slugs",
@@ -268,8 +303,16 @@ class TooLong(Exception):
     """A value runs on longer than any a content export holds."""
 
 
+class TooDeep(Exception):
+    """A value is nested deeper than any a content export holds."""
+
+
 # No item comes near this; a longer value means a damaged file, not one to read on.
 MAX_VALUE_BYTES = 1 << 26
+# An item nests five levels at most (an image, its renditions, their formats,
+# a format's list, a [width, name] pair). Far deeper is no export, and would
+# exhaust Python's recursion limit wherever the value is shown or stored as JSON.
+MAX_DEPTH = 16
 MEMBERS = HEADER + tuple(section.name for section in SECTIONS)
 SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
 OPENING = {"start_map", "start_array"}
@@ -352,12 +395,22 @@ def entries(stream: BinaryIO) -> Iterator[tuple[str, int | None, Any]]:
             where = f"after {expected}"
         _event, name = next(events)
         if name is not None:
-            raise InvalidDocument([f"{name}: not part of the format (after {MEMBERS[-1]})"])
+            raise InvalidDocument([f"{label(name)}: not part of the format (after {MEMBERS[-1]})"])
         where = "after the document"
         next(events, None)  # where ijson refuses any more text
     except TooLong:
         raise InvalidDocument(
             [f"{where}: a value too long to be part of a content export"]
+        ) from None
+    except TooDeep:
+        raise InvalidDocument(
+            [f"{where}: nested too deep (more than {MAX_DEPTH} levels) for a content export"]
+        ) from None
+    # yajl's, for an escape of the second half of a UTF-16 pair alone ("\udc00"); the
+    # bytes themselves were UTF-8, or Source would have said so.
+    except UnicodeDecodeError:
+        raise InvalidDocument(
+            [f"{where or 'the document'}: not JSON (a \\u escape that is half a character)"]
         ) from None
     # ijson's pure-Python backend, used where yajl is missing, raises json's error for bad escapes.
     except (ijson.JSONError, json.JSONDecodeError) as error:
@@ -381,6 +434,8 @@ def built(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
         builder.event(event, value)
         if event in OPENING:
             depth += 1
+            if depth > MAX_DEPTH:
+                raise TooDeep
         elif event in CLOSING:
             depth -= 1
             if not depth:
@@ -406,7 +461,7 @@ def misplaced(expected: str, found: str | None) -> str:
         return 'The document does not begin with its "format": it is not a content export.'
     if found is None:
         return f"{expected}: missing"
-    return f"expected {expected} here (the members come in a fixed order), found {found}"
+    return f"expected {expected} here (the members come in a fixed order), found {label(found)}"
 
 
 # Checking
@@ -465,9 +520,11 @@ def check(stream: BinaryIO) -> Summary:
         section = SECTIONS_BY_NAME[name]
         summary.counts[name] += 1
         row = read_item(section, value, f"{name}[{index}]", problems)
-        if row is not None:
+        if row is None:
+            relations.add_refused(section, value)
+        else:
             relations.add(section, row, f"{name}[{index}]")
-            if section is IMAGES:
+            if section is IMAGES and row.values["file"]:
                 summary.media_files.append(row.values["file"])
             elif section is AUTHORS and row.values["photo"]:
                 summary.media_files.append(row.values["photo"])
@@ -520,7 +577,7 @@ def read_item(section: Section, item: Any, where: str, problems: Problems) -> Ro
     for key in sorted(expected - item.keys()):
         problems.add(where, f"{key}: missing")
     for key in sorted(item.keys() - expected):
-        problems.add(where, f"{key}: not part of the format")
+        problems.add(where, f"{label(key)}: not part of the format")
     if expected - item.keys():
         return None
     reported = problems.count
@@ -565,7 +622,7 @@ def to_python(model_field: models.Field, value: Any) -> Any:
     if isinstance(model_field, models.DateTimeField):
         return moment(value)
     if isinstance(model_field, models.JSONField):
-        return value
+        return JSON_SHAPES[model_field](value)
     if isinstance(model_field, models.BooleanField):
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, found {describe(value)}")
@@ -583,6 +640,7 @@ def to_python(model_field: models.Field, value: Any) -> Any:
         # Its validators check an upload; the document names a stored file.
         if len(value) > model_field.max_length:
             raise ValueError(f"a file name longer than {model_field.max_length} characters")
+        media_name(value)
     elif not isinstance(model_field, models.ForeignKey):
         try:
             model_field.run_validators(value)
@@ -592,26 +650,183 @@ def to_python(model_field: models.Field, value: Any) -> Any:
 
 
 def moment(value: Any) -> datetime:
-    """A time from ISO 8601 text with an offset, in UTC."""
+    """A time from ISO 8601 text with an offset, in UTC.
+
+    It must be a time the site can store (in UTC) and show (in its time
+    zone): at the edges of the calendar one or the other overflows, as the
+    admin's forms know (forms.is_storable).
+    """
     try:
         parsed = datetime.fromisoformat(text(value))
     except ValueError:
         raise ValueError(f"expected an ISO 8601 time, found {describe(value)}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{describe(value)} has no offset from UTC (+00:00, +05:00...)")
-    return parsed.astimezone(UTC)
+    try:
+        stored = parsed.astimezone(UTC)
+        stored.astimezone(timezone.get_default_timezone())
+    except OverflowError:
+        raise ValueError(
+            f"{describe(value)} is beyond the calendar (years 1 to 9999) in UTC or in "
+            f"{settings.TIME_ZONE}, where pages show it"
+        ) from None
+    return stored
+
+
+# Half of a UTF-16 pair, alone: JSON can write one ("\ud800"), no database can store it.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def text(value: Any) -> str:
+    """Text as the admin's forms accept it (forms.EditorInputForm).
+
+    Control characters are refused rather than left out: no page or feed can
+    carry them, and a backup that holds them was changed outside the site.
+    """
     if not isinstance(value, str):
         raise ValueError(f"expected text, found {describe(value)}")
+    if found := CONTROL_CHARACTERS.search(value):
+        raise ValueError(
+            f"holds a control character (U+{ord(found[0]):04X}, character {found.start() + 1}), "
+            "which no page or feed can carry: remove it"
+        )
+    if found := LONE_SURROGATE.search(value):
+        raise ValueError(
+            f"holds half of a UTF-16 pair (U+{ord(found[0]):04X}, character "
+            f"{found.start() + 1}) without the other: not text"
+        )
     return value
 
 
+# A drive, as Windows names one (C:): a name on one machine, not in the media storage.
+DRIVE = re.compile(r"[A-Za-z]:")
+# The longest name of a file or folder most file systems allow (NAME_MAX).
+MAX_NAME_PART_BYTES = 255
+
+
+def media_name(value: Any) -> str:
+    """A file's name in the media storage: relative to it, and inside it; "" is no file.
+
+    Pages serve the file by this name and a later change deletes it, so a
+    name outside the storage (`../`, `/etc/`, `C:`) is refused, as Django
+    refuses it for an upload.
+    """
+    name = text(value)
+    if not name:
+        return name
+    if not name.isprintable():
+        unprintable = ord(next(char for char in name if not char.isprintable()))
+        raise ValueError(f"{describe(name)} holds an unprintable character (U+{unprintable:04X})")
+    try:
+        validate_file_name(name, allow_relative_path=True)
+    except SuspiciousFileOperation:
+        raise ValueError(
+            f"{describe(name)} is not a name inside the media storage (relative, no ..)"
+        ) from None
+    if DRIVE.match(name):
+        raise ValueError(f"{describe(name)} names a drive, not a file in the media storage")
+    if any(len(part.encode()) > MAX_NAME_PART_BYTES for part in re.split(r"[/\\]", name)):
+        raise ValueError(
+            f"{describe(name)} has a part longer than a file system allows "
+            f"({MAX_NAME_PART_BYTES} bytes)"
+        )
+    return name
+
+
+def renditions(value: Any) -> dict:
+    """An image's renditions, as images.make_renditions() describes them, or {}.
+
+    Pages serve each rendition by its name and a new picture deletes them
+    (images.discard_later): each must be a name in the media storage.
+    """
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object, found {describe(value)}")
+    if not value:
+        return value
+    if value.keys() != RENDITION_KEYS:
+        raise ValueError(
+            f"expected {{}} or an object with {', '.join(sorted(RENDITION_KEYS))}, "
+            f"found {describe(value)}"
+        )
+    check_part("source", media_name, value["source"])
+    check_part("width", pixels, value["width"])
+    check_part("height", pixels, value["height"])
+    if value["fallback_type"] is not None:
+        check_part("fallback_type", text, value["fallback_type"])
+    formats = value["formats"]
+    if not isinstance(formats, dict):
+        raise ValueError(f"formats: expected an object, found {describe(formats)}")
+    for kind, made in formats.items():
+        check_part("formats", text, kind)
+        if not isinstance(made, list):
+            raise ValueError(f"formats.{label(kind)}: expected a list, found {describe(made)}")
+        for index, rendition in enumerate(made):
+            where = f"formats.{label(kind)}[{index}]"
+            if not isinstance(rendition, list) or len(rendition) != 2:
+                raise ValueError(f"{where}: expected [width, name], found {describe(rendition)}")
+            check_part(where, pixels, rendition[0])
+            check_part(where, media_name, rendition[1])
+    return value
+
+
+RENDITION_KEYS = {"source", "width", "height", "formats", "fallback_type"}
+# The widest picture an image's width column can hold.
+MAX_PIXELS = 2**31 - 1
+
+
+def pixels(value: Any) -> int:
+    """A width or height, as renditions give them."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PIXELS:
+        raise ValueError(
+            f"expected a size in pixels (a whole number from 1), found {describe(value)}"
+        )
+    return value
+
+
+def latin_sources(value: Any) -> dict:
+    """For each corrected Latin field, the Kazakh text it was written for: {"title": "…"}.
+
+    The desk reads each key as a field's name (Article.stale_latin_overrides).
+    """
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object, found {describe(value)}")
+    for name, source in value.items():
+        if name not in LATIN_OVERRIDABLE:
+            raise ValueError(f"{label(name)}: not one of {', '.join(LATIN_OVERRIDABLE)}")
+        check_part(name, text, source)
+    return value
+
+
+def check_part(where: str, check: Callable[[Any], Any], value: Any) -> None:
+    """Check a part of a structured value; its problem says which part."""
+    try:
+        check(value)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+# What each JSON field must hold beyond JSON.
+JSON_SHAPES = {
+    IMAGES.model_field("renditions"): renditions,
+    ARTICLES.model_field("latin_sources"): latin_sources,
+}
+
+
 def describe(value: Any) -> str:
-    """A value as a problem report shows it: short, and in JSON's terms."""
+    """A value as a problem report shows it: short, in JSON's terms, and printable.
+
+    Characters a terminal would act on or hide (a lone UTF-16 half, a
+    right-to-left override) are shown escaped, as JSON shows control characters.
+    """
     shown = json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= 60 else f"{shown[:57]}..."
+    if len(shown) > 60:
+        shown = f"{shown[:57]}..."
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in shown)
+
+
+def label(name: str) -> str:
+    """A member's name from the document as a problem report shows it: as it is, if plain."""
+    return name if name.isprintable() and len(name) <= 60 else describe(name)
 
 
 def checked_bylines(value: Any, where: str, problems: Problems) -> list[tuple[int, int]]:
@@ -695,6 +910,11 @@ class Relations:
             if values["language"] not in EDITIONS:
                 self.problems.add(where, f"language: not one of {', '.join(EDITIONS)}")
 
+    def add_refused(self, section: Section, item: Any) -> None:
+        """Note the id of an item refused for its own problems: what refers to it has none."""
+        if "id" in section.fields and isinstance(item, dict) and isinstance(item.get("id"), int):
+            self.ids[section.name].add(item["id"])
+
     def check_article(self, row: Row, where: str) -> None:
         self.refer(where, "category", CATEGORIES, row.values["category_id"])
         self.refer(where, "cover_image", IMAGES, row.values["cover_image_id"])
@@ -772,9 +992,17 @@ def batches(stream: BinaryIO) -> Iterator[tuple[Section, list[Row]]]:
         problems = Problems()
         row = read_item(section, value, f"{name}[{index}]", problems)
         problems.raise_if_any()  # only if the file changed since it was checked
+        sanitize(section, row)
         batch.append(row)
     if batch:
         yield section, batch
+
+
+def sanitize(section: Section, row: Row) -> None:
+    """Clean the row's rich text as Article.save() does: only the allowed HTML is stored."""
+    for column in section.html_columns():
+        if row.values[column]:
+            row.values[column] = clean_body(row.values[column])
 
 
 def insert(section: Section, rows: list[Row]) -> None:
@@ -889,7 +1117,28 @@ def reset_sequences() -> None:
             cursor.execute(statement)
 
 
-def missing_media(summary: Summary) -> list[str]:
-    """The image files and author photos the document names that the media storage lacks."""
+@dataclass(frozen=True)
+class MissingMedia:
+    """The image files and author photos the media storage lacks, as far as it could be asked."""
+
+    names: list[str]
+    unanswered: str = ""  # why the storage stopped answering, if it did
+
+
+def missing_media(summary: Summary) -> MissingMedia:
+    """The image files and author photos the document names that the media storage lacks.
+
+    Never raises: the import is written by then, and a storage that cannot
+    answer (a bucket out of reach, a directory not mounted) is worth a
+    warning, not a failed command over a finished import.
+    """
     storage = Image._meta.get_field("file").storage
-    return [name for name in summary.media_files if not storage.exists(name)]
+    missing = []
+    for name in summary.media_files:
+        try:
+            found = storage.exists(name)
+        except Exception as error:  # each storage backend fails in its own way
+            return MissingMedia(missing, unanswered=f"{type(error).__name__}: {error}")
+        if not found:
+            missing.append(name)
+    return MissingMedia(missing)

@@ -1,7 +1,9 @@
 """`manage.py import_content FILE [--replace]`: bring back what export_content wrote.
 
 The document is read twice, an item at a time: once to check all of it,
-writing nothing, then to write it in one transaction (articles/backup.py).
+writing nothing and refusing what the site could not store or serve safely,
+then to write it in one transaction, the bodies sanitized as a save
+sanitizes them (articles/backup.py).
 """
 
 import shutil
@@ -17,6 +19,7 @@ from django.db import DatabaseError
 from articles.backup import (
     ContentExists,
     InvalidDocument,
+    MissingMedia,
     check,
     existing_content,
     listed,
@@ -91,17 +94,23 @@ class Command(BaseCommand):
 
         return progress
 
-    def warn_about_missing_media(self, missing: list[str]) -> None:
-        if not missing:
-            return
-        shown = "\n".join(f"  {name}" for name in missing[:SHOWN_MISSING_FILES])
-        more = len(missing) - SHOWN_MISSING_FILES
-        self.stderr.write(
-            f"Warning: {len(missing):,} files the content names are not in the media storage; "
-            "pages show broken pictures until the media directory (or bucket) is copied "
-            f"alongside:\n{shown}" + (f"\n  ... and {more:,} more." if more > 0 else ""),
-            self.style.WARNING,
-        )
+    def warn_about_missing_media(self, missing: MissingMedia) -> None:
+        if missing.names:
+            shown = "\n".join(f"  {name}" for name in missing.names[:SHOWN_MISSING_FILES])
+            more = len(missing.names) - SHOWN_MISSING_FILES
+            self.stderr.write(
+                f"Warning: {len(missing.names):,} files the content names are not in the media "
+                "storage; pages show broken pictures until the media directory (or bucket) is "
+                f"copied alongside:\n{shown}" + (f"\n  ... and {more:,} more." if more > 0 else ""),
+                self.style.WARNING,
+            )
+        if missing.unanswered:
+            self.stderr.write(
+                f"Warning: the media storage stopped answering ({missing.unanswered}), so not "
+                "every file the content names was looked for: check that the media directory "
+                "(or bucket) is in place.",
+                self.style.WARNING,
+            )
 
 
 @contextmanager
