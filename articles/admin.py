@@ -15,24 +15,29 @@ from django.contrib.admin.widgets import (
 )
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.widgets import AdminProseEditorWidget
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from articles import dashboard, images, presence, revisions, roles
+from articles import dashboard, images, presence, restore, revisions, roles
 from articles.forms import (
     ArticleAdminForm,
     EditorInputForm,
     IdsChoiceField,
+    RestoreForm,
     WithdrawForm,
     is_valid_key,
 )
@@ -53,6 +58,8 @@ from articles.transliteration import to_latin
 
 TITLE_SEARCH_FIELDS = [localized("title", code) for code in EDITIONS]
 MAX_SLUG_SOURCE = 1000
+# How many of the articles showing a picture its page lists.
+USED_IN_LIMIT = 20
 # The rich-text editor offers what articles/sanitizer.py keeps; its assets are
 # bundled with django-prose-editor (works offline, no CDN).
 BODY_EDITOR = {
@@ -144,8 +151,39 @@ class ImageAdmin(WrittenLanguagesAdmin):
         "file",
     ]
     exclude = script_variant_columns("alt", "caption")
+    readonly_fields = ["uploaded_by", "used_in"]
     # Our checks (size, pixels, format) speak before Django's generic image check.
     formfield_overrides = {models.ImageField: {"form_class": images.PictureField}}
+
+    # Authors and translators upload; they change only their own pictures that no one
+    # else's story shows (articles/roles.py). Otherwise the page is read-only for them.
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_change_image(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.may_change_image(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("used in"))
+    def used_in(self, image: Image) -> str:
+        if not image.pk:
+            return "—"
+        articles = image.articles_using().order_by("-pk")[:USED_IN_LIMIT]
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:articles_article_change", args=[article.pk]), article)
+                for article in articles
+            ),
+        ) or _("No article shows this picture.")
 
     @admin.display(description=_("image"))
     def thumbnail(self, image: Image) -> str:
@@ -346,6 +384,9 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or roles.may_edit(request.user, obj))
 
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and roles.is_editor(request.user)
+
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("articles.publish_article")
 
@@ -354,7 +395,6 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.restoring_over_version = getattr(request, "restoring_over_version", None)
         if "status" in form.base_fields:
             allowed = roles.allowed_statuses(request.user)
             field = form.base_fields["status"]
@@ -370,6 +410,9 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         if not is_drillable_day(request.GET, self.date_hierarchy):
             # Django's answer to a filter it cannot apply: the list again, unfiltered.
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        # django-reversion links "Recover deleted articles" by this: only editors recover.
+        may_recover = self.has_change_permission(request) and roles.is_editor(request.user)
+        extra_context = {**(extra_context or {}), "has_change_permission": may_recover}
         return super().changelist_view(request, extra_context)
 
     # The change form: who else is editing, and previews.
@@ -420,6 +463,12 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
 
     def slug_preview_view(self, request):
         """The slug the server would make, for the change forms' live preview."""
+        if not any(
+            model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+            for model, model_admin in self.admin_site._registry.items()
+            if model in (Article, Category, Author, Tag)
+        ):
+            raise PermissionDenied
         language = request.GET.get("language", "")
         if language not in dict(WRITTEN_LANGUAGES):
             return JsonResponse({"error": "unknown language"}, status=400)
@@ -495,10 +544,120 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Remember the live edit_version before django-reversion puts the old row in place.
-        stored = self.get_object(request, unquote(object_id))
-        request.restoring_over_version = stored.edit_version if stored else None
-        return super().revision_view(request, object_id, version_id, extra_context)
+        """What restoring an old version would change, per language; the fields picked come back.
+
+        Replaces django-reversion's view, which put the whole old row back:
+        fields the user may not change, translations added since, the status.
+        """
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        version = (
+            version_id.isdigit()
+            and len(version_id) < 19
+            and (revisions.versions_of(article).filter(pk=int(version_id)).first())
+        )
+        if not version:
+            raise Http404
+        may_restore = self.has_change_permission(request, article) and roles.may_restore(
+            request.user, article
+        )
+        if request.method == "POST" and not may_restore:
+            raise PermissionDenied
+        with transaction.atomic():
+            if request.method == "POST":
+                article = Article.objects.select_for_update().get(pk=article.pk)
+            groups = restore.differences(
+                article, version, lambda name: may_restore and self.may_restore_field(request, name)
+            )
+            restorable = [d.name for group in groups for d in group.differences if d.restorable]
+            if request.method == "POST":
+                form = RestoreForm(request.POST, restorable=restorable)
+                if form.is_valid() and self.restore_picked(request, article, version, form):
+                    self.message_user(request, _("The fields you picked were restored."))
+                    return HttpResponseRedirect(
+                        reverse("admin:articles_article_change", args=[article.pk])
+                    )
+            else:
+                picked = [
+                    d.name for g in groups for d in g.differences if d.restorable and not d.removes
+                ]
+                form = RestoreForm(
+                    initial={"restore": picked, "based_on_version": article.edit_version},
+                    restorable=restorable,
+                )
+        picked = set(form.data.getlist("restore") if form.is_bound else form.initial["restore"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Restore from the version of %(date)s") % {"date": saved_on(version)},
+            "article": article,
+            "version": version,
+            "groups": groups,
+            "form": form,
+            "picked": picked,
+            "may_restore": may_restore,
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+
+    def may_restore_field(self, request, name: str) -> bool:
+        if name == "bylines":
+            return request.user.has_perm("articles.change_byline") and request.user.has_perm(
+                "articles.add_byline"
+            )
+        return roles.may_change_field(request.user, name)
+
+    def restore_picked(self, request, article: Article, version, form: RestoreForm) -> bool:
+        """Bring back the picked fields as a new version; False (with the form's errors) if not."""
+        if form.cleaned_data["based_on_version"] != article.edit_version:
+            form.add_error(
+                None,
+                _(
+                    "Someone saved this article since you opened this page. Nothing was "
+                    "restored: look at the differences again."
+                ),
+            )
+            data = form.data.copy()
+            data["based_on_version"] = article.edit_version
+            form.data = data
+            return False
+        names = form.cleaned_data["restore"]
+        relations = restore.bring_back(article, version, names)
+        try:
+            article.clean()
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return False
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(
+                _("Restored from the version of %(date)s: %(fields)s")
+                % {"date": saved_on(version), "fields": ", ".join(map(restore.label_of, names))}
+            )
+            article.save()
+            restore.set_relations(article, relations)
+            reversion.add_to_revision(article)
+        return True
+
+    # Recovering a deleted article: editors only, and only a deleted article's last version.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not roles.is_editor(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not roles.is_editor(request.user) or not self.has_add_permission(request):
+            raise PermissionDenied
+        deleted = Version.objects.get_deleted(Article)
+        if (
+            not (version_id.isdigit() and len(version_id) < 19)
+            or not deleted.filter(pk=int(version_id)).exists()
+        ):
+            raise Http404
+        return super().recover_view(request, version_id, extra_context)
 
     def compare_view(self, request, object_id: int):
         article = get_object_or_404(Article, pk=object_id)
@@ -582,6 +741,10 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+def saved_on(version) -> str:
+    return formats.date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
 
 
 def is_drillable_day(params, field: str) -> bool:

@@ -75,9 +75,6 @@ class ArticleAdminForm(EditorInputForm):
     """
 
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Set by the admin while it restores an old version: django-reversion has then
-    # already put the old row (and its old edit_version) in place, inside a transaction.
-    restoring_over_version: int | None = None
 
     class Meta:
         model = Article
@@ -90,12 +87,12 @@ class ArticleAdminForm(EditorInputForm):
             if name.startswith(("body_", "latin_body")) and self.initial.get(name):
                 self.initial[name] = as_editable_html(self.initial[name])
         if self.instance.pk:
-            # From the database, not the instance: a form that restores an old
-            # version is built on that version's values.
+            # From the database, not the instance: a recovered article's form is built
+            # on the deleted version's values.
             stored = Article.objects.filter(pk=self.instance.pk).values_list(
                 "edit_version", flat=True
             )
-            self.initial["based_on_version"] = self.restoring_over_version or stored.first()
+            self.initial["based_on_version"] = stored.first()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -104,10 +101,11 @@ class ArticleAdminForm(EditorInputForm):
         based_on = cleaned_data.get("based_on_version")
         # Locked until the admin's transaction ends, so two saves cannot both pass.
         current = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
-        stored_version = self.restoring_over_version or (current and current.edit_version)
-        if current is None or based_on is None or based_on == stored_version:
-            self.instance.edit_version = stored_version or self.instance.edit_version
+        if current is None or based_on == current.edit_version:
+            self.instance.edit_version = current.edit_version if current else 0
             return cleaned_data
+        # A save that does not say which version it edits (a form posted without the
+        # hidden field) is a conflict too: never permission to overwrite.
         stored = field_values(current)
         opened = version_at_edit(current, based_on)
         # Without the version it was opened at, show how the stored article differs from the form.
@@ -166,3 +164,19 @@ def is_valid_key(field, value) -> bool:
     except ValidationError:
         return False
     return True
+
+
+class RestoreForm(forms.Form):
+    """The fields of an old version to bring back; only those this user may change are choices."""
+
+    restore = forms.MultipleChoiceField(
+        label=_("Fields to bring back"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Pick at least one field to bring back.")},
+    )
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, restorable: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restore"].choices = [(name, name) for name in restorable]

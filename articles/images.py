@@ -159,35 +159,48 @@ def prepare(image) -> None:
     if not uploaded and previous.get("source") == image.file.name:
         return
     try:
-        picture, animated = store_clean_original(image)
+        picture, animated = store_clean_original(image.file)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         if uploaded:  # never let an uncleaned upload through
             raise
         logger.warning("Image %s: cannot read %s", image.pk, image.file.name, exc_info=True)
         image.renditions = {}
         return
+    image.width, image.height = picture.size
     image.renditions = make_renditions(picture, image.file.name, image.file.storage, animated)
     discard_later(previous, image.renditions, image.file.storage)
 
 
-def store_clean_original(image) -> tuple[Image.Image, bool]:
-    """Replace the image's file by an upright, metadata-free copy.
+def clean_new_picture(file, stored_name: str | None) -> None:
+    """Before any other picture (an author's photo) is saved: clean it if it is new.
 
-    Returns that picture (its first frame, if animated) and whether it is animated.
+    New means just uploaded, or stored under another name than the row held
+    (a file saved to the field in code). The same re-encoding and metadata
+    stripping as the media library's, without renditions.
     """
-    with image.file.open("rb") as source:
+    if file and (not file._committed or file.name != stored_name):
+        store_clean_original(file)
+
+
+def store_clean_original(file) -> tuple[Image.Image, bool]:
+    """Replace a picture field's file by an upright, metadata-free copy, re-encoded.
+
+    Nothing of the upload survives but its pixels: no EXIF (GPS), no bytes
+    hidden after the image (a polyglot). Returns that picture (its first
+    frame, if animated) and whether it is animated.
+    """
+    with file.open("rb") as source:
         raw = source.read()
     source_image = Image.open(io.BytesIO(raw), formats=UPLOAD_FORMATS)
     source_format = source_image.format
     animated = getattr(source_image, "is_animated", False)
     clean, content = cleaned(source_image, animated)
-    stem, extension = posixpath.splitext(posixpath.basename(image.file.name))
+    stem, extension = posixpath.splitext(posixpath.basename(file.name))
     if Image.registered_extensions().get(extension.lower()) != source_format:
         extension = f".{EXTENSIONS[source_format]}"
-    if image.file._committed:
-        image.file.storage.delete(image.file.name)  # the upload as it came, with its metadata
-    image.file.save(f"{stem}{extension}", ContentFile(content), save=False)
-    image.width, image.height = clean.size
+    if file._committed:
+        file.storage.delete(file.name)  # the upload as it came, with its metadata
+    file.save(f"{stem}{extension}", ContentFile(content), save=False)
     return clean, animated
 
 

@@ -125,7 +125,9 @@ class Author(NamedPage, models.Model):
         help_text=_("The author's address. Left empty, it is made from the name."),
     )
     bio = models.TextField(_("short biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="authors/", blank=True, validators=[images.validate_upload]
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,
@@ -140,6 +142,12 @@ class Author(NamedPage, models.Model):
 
     def __str__(self) -> str:
         return self.name or first_filled(self, "name")
+
+    def save(self, *args, **kwargs):
+        stored = Author.objects.filter(pk=self.pk).values_list("photo", flat=True).first()
+        # GPS positions and bytes hidden after the picture go, as from the media library.
+        images.clean_new_picture(self.photo, stored if self.pk else None)
+        super().save(*args, **kwargs)
 
 
 class Tag(NamedPage, models.Model):
@@ -192,6 +200,15 @@ class Image(models.Model):
         help_text=_("The resized copies served to readers (articles/images.py)."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("image")
@@ -205,6 +222,15 @@ class Image(models.Model):
         fill_variants(self, converted=("alt", "caption"))
         images.prepare(self)
         super().save(*args, **kwargs)
+
+    def articles_using(self) -> "ArticleQuerySet":
+        """The articles that show this picture: as their cover, or inside their text."""
+        shown = Q(cover_image=self)
+        if self.file.name:
+            address = settings.MEDIA_URL + self.file.name
+            for column in [localized("body", code) for code in LANGUAGE_CODES] + ["latin_body"]:
+                shown |= Q(**{f"{column}__contains": address})
+        return Article.objects.filter(shown)
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ columns exist.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from articles.models import LANGUAGE_CODES, Article, Category, localized
+from articles.sanitizer import plain_text
 
 TRANSLATED_FIELDS = ("title", "slug", "lead", "body", "cover_caption", "correction", "published_at")
 SHARED_FIELDS = (
@@ -50,11 +52,56 @@ class FieldChange:
 
     @property
     def diff(self) -> list[tuple[str, str]]:
-        """Line-by-line ("-", "+" or " ", line) for long texts; empty for short values."""
+        """What changed in the words of a long text (word_diff); empty for short values."""
         if self.field not in LONG_TEXT_FIELDS:
             return []
-        lines = difflib.ndiff(self.before.splitlines(), self.after.splitlines())
-        return [(line[0], line[2:]) for line in lines if line[:1] in "-+ "]
+        return word_diff(self.before, self.after)
+
+
+# A word, or a paragraph break (kept so that a diff keeps the text's paragraphs).
+WORD = re.compile(r"\n+|[^\s]+")
+# Unchanged words shown around each change; longer unchanged stretches are cut short.
+CONTEXT_WORDS = 8
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The words of two texts as readers read them, markup aside: ("-", "+" or " ", words).
+
+    A change to one word of a long paragraph shows as that word, with a few
+    unchanged words around it, not as two whole paragraphs.
+    """
+    old, new = words(before), words(after)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    segments = []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            stretch = old[old_start:old_end]
+            segments.append((" ", shortened(stretch, bool(segments), old_end < len(old))))
+            continue
+        if old_start < old_end:
+            segments.append(("-", joined(old[old_start:old_end])))
+        if new_start < new_end:
+            segments.append(("+", joined(new[new_start:new_end])))
+    return segments
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(plain_text(text or ""))
+
+
+def joined(tokens: list[str]) -> str:
+    return " ".join(tokens).replace(" \n", "\n").replace("\n ", "\n")
+
+
+def shortened(tokens: list[str], after_change: bool, before_change: bool) -> str:
+    """An unchanged stretch, cut to the words next to the changes around it."""
+    keep_start = CONTEXT_WORDS if after_change else 0
+    keep_end = CONTEXT_WORDS if before_change else 0
+    if len(tokens) <= keep_start + keep_end + 1:
+        return joined(tokens)
+    head = joined(tokens[:keep_start])
+    tail = joined(tokens[len(tokens) - keep_end :])
+    return " ".join(part for part in (head, "…", tail) if part)
 
 
 def field_values(article: Article) -> dict[str, Any]:

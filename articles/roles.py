@@ -8,15 +8,19 @@ enforced by the admin on the server, whatever a browser sends.
   review; may move them between draft and review, never publish.
 - Translator: edits the text of any article in the languages assigned to
   them (LanguageAssignment), nothing else.
-- Editor: edits everything, publishes, schedules and withdraws, per language.
+- Editor: edits everything, publishes, schedules and withdraws, per language;
+  restores versions of live and withdrawn articles, recovers and deletes them.
   Superusers are chief editors.
+
+Every way content changes asks these rules, field by field and per language:
+the change form, a restore of an old version, bulk actions, the media library.
 """
 
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, localized
+from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, Image, localized
 
 AUTHORS = "Authors"
 TRANSLATORS = "Translators"
@@ -28,6 +32,8 @@ TRANSLATABLE_FIELDS = ("title", "slug", "lead", "body", "cover_caption")
 EDITORIAL_FIELDS = ("published_at", "correction")
 # Where an author's article may be, and so what an author may set.
 AUTHOR_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
+# Articles readers see or saw: only editors take them back to an older version.
+EDITORS_ONLY_STATUSES = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 
 
 class Role(StrEnum):
@@ -105,3 +111,36 @@ def locked_fields(user: AbstractBaseUser) -> list[str]:
         "withdrawal_reason",
     ]
     return per_language + others + shared
+
+
+def is_editor(user: AbstractBaseUser) -> bool:
+    return role_of(user) is Role.EDITOR
+
+
+def may_change_field(user: AbstractBaseUser, name: str) -> bool:
+    """Whether the user may change the article form's field `name` (title_ru, category...)."""
+    return name not in locked_fields(user)
+
+
+def may_restore(user: AbstractBaseUser, article: Article) -> bool:
+    """Whether the user may bring back fields of an old version, judged on the article as it is.
+
+    An old copy's status says nothing: an author's first draft of what is now
+    a published story is still a published story.
+    """
+    if article.status in EDITORS_ONLY_STATUSES:
+        return is_editor(user)
+    return may_edit(user, article)
+
+
+def may_change_image(user: AbstractBaseUser, image: Image) -> bool:
+    """Editors change any picture; others only one they uploaded that no one else's story shows.
+
+    A picture on a live article (its cover, or in its text) changes the
+    public page: its file, alt text, caption and credit are the desk's.
+    """
+    if is_editor(user):
+        return True
+    if image.uploaded_by_id != user.pk:
+        return False
+    return not image.articles_using().exclude(created_by=user, status__in=AUTHOR_STATUSES).exists()

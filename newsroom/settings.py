@@ -99,6 +99,15 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 for database in DATABASES.values():
     database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Two editors saving at once: each transaction takes the write lock as it begins
+        # (a deferred one that read first could only fail with "database is locked"),
+        # the other waits for it up to `timeout` seconds, and readers go on meanwhile (WAL).
+        database.setdefault("OPTIONS", {}).update(
+            transaction_mode="IMMEDIATE",
+            timeout=env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            init_command="PRAGMA journal_mode=WAL",
+        )
 DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
 # How long the replica may lag: a client stays on the primary that long after a write.
 REPLICA_LAG_SECONDS = env.int("REPLICA_LAG_SECONDS", default=10)

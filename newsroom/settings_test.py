@@ -25,6 +25,12 @@ PAGE_CACHE_SECONDS = 0
 # pytest-django refuses an alias a test does not list, so replica reads are turned on,
 # with the pinning middleware, only by the tests that ask for them (transaction=True,
 # databases=["default", "replica"]: tests/test_database_router.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as the site uses, not a shared in-memory database: threads (two editors
+    # saving at once, the live server) then each have a connection and lock as in production.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 MIDDLEWARE.remove("newsroom.primary_pinning.PrimaryPinningMiddleware")  # noqa: F405
 # The test client and the live server speak plain http: no redirect to https.

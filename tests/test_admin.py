@@ -148,6 +148,7 @@ def test_change_page_opens_and_saves(editor_client):
         title_en="Edited title",
         body_en=article.body_en,
         status="published",
+        based_on_version=article.edit_version,
         **{
             f"published_at_{code}_{part}": article.published_at_kk.astimezone().strftime(format)
             for code in ("kk", "en")
