@@ -13,8 +13,6 @@ from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -49,7 +47,6 @@ from articles.models import (
     Byline,
     Category,
     Image,
-    LanguageAssignment,
     Tag,
 )
 from articles.preview import preview_url
@@ -765,18 +762,3 @@ def is_drillable_day(params, field: str) -> bool:
     except (ValueError, OverflowError):
         return False
     return MINYEAR < day.year < MAXYEAR
-
-
-class LanguageAssignmentInline(admin.TabularInline):
-    model = LanguageAssignment
-    extra = 0
-    verbose_name_plural = _("Languages this user translates (for translators)")
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class DeskUserAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, LanguageAssignmentInline]

@@ -26,7 +26,21 @@ from django.db import DEFAULT_DB_ALIAS, connections
 PRIMARY = DEFAULT_DB_ALIAS
 REPLICA = "replica"
 
-PRIMARY_ONLY_APPS = frozenset({"admin", "auth", "contenttypes", "reversion", "sessions"})
+PRIMARY_ONLY_APPS = frozenset(
+    {
+        "admin",
+        "auth",
+        "contenttypes",
+        "reversion",
+        "sessions",
+        # Staff accounts: sign-in codes, sign-in lock-outs, the audit log.
+        "accounts",
+        "axes",
+        "django_otp",
+        "otp_static",
+        "otp_totp",
+    }
+)
 
 _replica_allowed: ContextVar[bool] = ContextVar("replica_allowed", default=False)
 

@@ -30,7 +30,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, served by a site that asks staff for a second factor (newsroom.accounts).
+    "newsroom.accounts.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,7 +43,12 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
+    # After auth and django-otp: its admin replaces theirs for users, groups and devices.
+    "newsroom.accounts",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +65,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave a second factor: request.user.is_verified().
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle staff sessions and those signed out everywhere (it adds a message to say so).
+    "newsroom.accounts.middleware.StaffSessionMiddleware",
     "newsroom.primary_pinning.PrimaryPinningMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -282,6 +292,16 @@ if client_ip_header := env.str("AXES_CLIENT_IP_HEADER", default=""):
     AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Staff accounts (README, "Security"). A staff session ends after this long without its
+# person using the desk: an hour lets an editor write a long story between saves (typing
+# counts, static/articles/presence.js), and a desk left open on a shared or lost computer
+# does not stay signed in for the afternoon.
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=60)
+# The name authenticator apps show beside the editor's account.
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Newsroom")
+# A code typed at the sign-in's second step is never kept in django-axes's records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from articles.models import Article, Byline, Category
+from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor_client(client):
     editor = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
-    client.force_login(editor)
+    signed_in(client, editor)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +249,7 @@ def test_junk_parameters_share_the_page_and_a_missing_page_is_never_kept(client,
 
 def test_editors_pages_are_made_for_them_and_kept_by_no_one(client, admin_user, warm_site):
     anonymous = client.get("/en/")
-    client.force_login(admin_user)
+    signed_in(client, admin_user)
     response = client.get("/en/")
     assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
     assert "ETag" not in response

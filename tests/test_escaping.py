@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 
 from articles.languages import EDITIONS, LANGUAGE_CODES
 from articles.preview import preview_path
+from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 from tests.fixtures.hostile_html import CORPUS
 
@@ -329,7 +330,7 @@ def test_every_sitemap_is_well_formed_and_news_titles_are_exact(client, site):
 @pytest.fixture
 def admin_client(client):
     chief = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
-    client.force_login(chief)
+    signed_in(client, chief)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

@@ -23,6 +23,7 @@ from PIL import Image as Pillow
 
 from articles import images
 from articles.models import Image
+from tests.desk import signed_in
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def assert_no_metadata(path: str) -> None:
 @pytest.fixture
 def editor_client(client):
     editor = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
-    client.force_login(editor)
+    signed_in(client, editor)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

@@ -1,10 +1,11 @@
 """Whole journeys in a real browser (Debian's Chromium): an editor's and a reader's.
 
-The editor signs in, uploads a picture to the media library, writes an article
-in Kazakh with a Russian translation and that picture as its cover, previews
-it and publishes it. The reader goes from the home page to an article, to its
-Russian edition, to its category and to the feed. tests/browser.py saves a
-screenshot of every step and fails a journey on any browser console error.
+The editor signs in (a password, then an authenticator app's code), uploads a
+picture to the media library, writes an article in Kazakh with a Russian
+translation and that picture as its cover, previews it and publishes it. The
+reader goes from the home page to an article, to its Russian edition, to its
+category and to the feed. tests/browser.py saves a screenshot of every step
+and fails a journey on any browser console error.
 """
 
 import io
@@ -17,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
@@ -28,6 +31,7 @@ from tests.factories import make_article, make_category, make_image
 
 LANGUAGE_NAMES = dict(django_settings.LANGUAGES)
 PASSWORD = "journey-password-3141"
+AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"  # the chief editor's app
 
 TITLE_KK = "Астанада жаңа саябақ ашылды"
 SLUG_KK = make_slug(TITLE_KK, "kk")
@@ -88,7 +92,8 @@ def test_an_editor_writes_translates_illustrates_previews_and_publishes_an_artic
     # The admin's preview links are absolute, on the site's own address.
     settings.SITE_URL = live_server.url
     make_category(name_kk="Қоғам", name_ru="Общество", name_en="Society")
-    get_user_model().objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    chief = get_user_model().objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    TOTPDevice.objects.create(user=chief, key=AUTHENTICATOR_KEY, confirmed=True)
     upload = tmp_path / "park.jpg"
     upload.write_bytes(photo())
     with translation.override("kk"):
@@ -101,6 +106,10 @@ def test_an_editor_writes_translates_illustrates_previews_and_publishes_an_artic
         desk.get_by_label("Password").fill(PASSWORD)
         trip.step(desk, "sign-in")
         desk.get_by_role("button", name="Log in").click()
+        # The second step: the code the chief editor's authenticator app shows.
+        desk.get_by_label("Code").fill(f"{totp(bytes.fromhex(AUTHENTICATOR_KEY)):06d}")
+        trip.step(desk, "sign-in-code")
+        desk.get_by_role("button", name="Sign in").click()
         expect(desk.locator("#user-tools")).to_contain_text("chief")
         trip.step(desk, "desk")
 
@@ -195,8 +204,10 @@ def test_an_editor_writes_translates_illustrates_previews_and_publishes_an_artic
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reader_goes_from_the_home_page_to_an_article_its_russian_edition_category_and_feed(
-    live_server, request
+    live_server, settings, request
 ):
+    # Feeds link articles on the site's own address.
+    settings.SITE_URL = live_server.url
     society = make_category(name_kk="Қоғам", name_ru="Общество", name_en="Society")
     cover = make_image(
         photo(),

@@ -22,6 +22,7 @@ from PIL import Image as PillowImage
 from reversion.models import Revision, Version
 
 from articles.models import Article, Author, Byline, Category, Image, RetiredSlug, Tag
+from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def png_claiming(width: int, height: int) -> bytes:
 @pytest.fixture
 def editor(client):
     user = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
-    client.force_login(user)
+    signed_in(client, user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

@@ -29,6 +29,8 @@ from PIL import Image as Pillow
 from articles import images
 from articles.models import Image
 from articles.preview import preview_path
+from tests import desk
+from tests.desk import authenticator_of, make_user, next_code
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -107,6 +109,7 @@ print(json.dumps({
     "img_src": settings.SECURE_CSP["img-src"],
     "lockout": [settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds()],
     "client_ip_from": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
+    "staff": [settings.STAFF_IDLE_MINUTES, settings.OTP_TOTP_ISSUER],
 }))
 """
 
@@ -184,6 +187,14 @@ def test_lock_out_limits_and_the_client_address_header_come_from_the_environment
     assert configured["client_ip_from"] == ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 
+def test_the_staff_idle_time_and_the_authenticator_name_come_from_the_environment(
+    production, tmp_path
+):
+    assert production["staff"] == [60, "Newsroom"]
+    configured = served(tmp_path, STAFF_IDLE_MINUTES="20", TWO_FACTOR_ISSUER="Kazinform desk")
+    assert configured["staff"] == [20, "Kazinform desk"]
+
+
 def test_with_media_in_a_bucket_pictures_may_come_from_its_address(production, tmp_path):
     assert production["img_src"] == ["'self'", "data:"]
     bucket = served(
@@ -245,7 +256,7 @@ def test_public_pages_run_only_the_sites_own_files(client):
 
 @pytest.mark.django_db
 def test_the_admin_allows_inline_code_only_with_each_answers_own_nonce(client):
-    client.force_login(get_user_model().objects.create_superuser("chief", "c@example.com", "pw"))
+    desk.signed_in(client, make_user(superuser=True))
     nonces = set()
     for _ in range(2):
         response = client.get(reverse("admin:articles_article_add"))
@@ -281,8 +292,8 @@ def test_no_page_or_admin_form_in_use_breaks_the_policy_in_a_browser(live_server
     cover = make_image(tiny_png, name="cover.png")
     article = make_article(authors=[make_author()], category=category, cover_image=cover)
     article.tags.add(make_tag())
-    editor = Client()
-    editor.force_login(get_user_model().objects.create_superuser("chief", "c@example.com", "pw"))
+    chief = get_user_model().objects.create_superuser("chief", "c@example.com", "pw")
+    editor = desk.signed_in(Client(), chief)
     session = editor.cookies[django_settings.SESSION_COOKIE_NAME].value
     problems = []
 
@@ -311,6 +322,10 @@ def test_no_page_or_admin_form_in_use_breaks_the_policy_in_a_browser(live_server
 
         for path in ("/kk/", article.get_absolute_url(), preview_path(article, "kk")):
             visit(path)
+        # The account's pages: the authenticator's QR code is inline SVG.
+        visit(reverse("admin:account"))
+        visit(reverse("admin:account_authenticator"))
+        expect(page.locator(".qr-code svg")).to_be_visible()
 
         # The add form as an editor uses it: a language tab, the title (and its slug
         # preview), the rich-text editor, and an autocomplete.
@@ -361,6 +376,9 @@ def test_every_admin_page_asks_an_anonymous_visitor_to_sign_in(client):
         reverse("admin:articles_slug_preview") + "?language=kk&text=x",
         reverse("admin:articles_article_compare", args=[article.pk]),
         reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:account"),
+        reverse("admin:account_authenticator"),
+        reverse("admin:accounts_auditentry_changelist"),
     ):
         response = client.get(path)
         assert response.status_code == 302, path
@@ -386,20 +404,32 @@ PASSWORD = "steppe-falcon-teapot-1987"
 
 @pytest.fixture
 def editors(db):
+    """Chief editors, each with an authenticator app (their sign-in has two steps)."""
     User = get_user_model()
-    return [
+    chiefs = [
         User.objects.create_user(name, password=PASSWORD, is_staff=True, is_superuser=True)
         for name in ("aigerim", "daniyar")
     ]
+    for chief in chiefs:
+        authenticator_of(chief)
+    return chiefs
 
 
 def sign_in(client, username: str, password: str, address: str = "127.0.0.1", **headers):
-    return client.post(
+    """The sign-in page as an editor uses it: the password, then, when asked, the app's code
+    (from the same address). The answer to the last step."""
+    response = client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
         REMOTE_ADDR=address,
         headers=headers,
     )
+    if response.status_code == 302 and response.url.startswith(reverse("admin:sign_in_code")):
+        device = authenticator_of(get_user_model().objects.get(username=username))
+        response = client.post(
+            response.url, {"code": next_code(device)}, REMOTE_ADDR=address, headers=headers
+        )
+    return response
 
 
 def fail(times: int, client, username: str = "aigerim", **where) -> None:
@@ -516,7 +546,7 @@ def test_behind_a_configured_proxy_each_client_address_is_locked_on_its_own(
 
 def test_tests_and_tools_can_still_sign_in_with_force_login(client, editors):
     fail(5, client)
-    client.force_login(editors[0])
+    desk.signed_in(client, editors[0])
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -563,7 +593,7 @@ def gif_with_a_page_appended() -> bytes:
 
 @pytest.mark.django_db
 def test_a_picture_carrying_a_page_is_stored_without_it_under_its_true_type(client):
-    client.force_login(get_user_model().objects.create_superuser("chief", "c@example.com", "pw"))
+    desk.signed_in(client, make_user(superuser=True))
     response = client.post(
         reverse("admin:articles_image_add"),
         {

@@ -6,10 +6,11 @@ connections, the cache and whole pages in Redis) and, for --duration seconds:
 
 - wrk asks for the home page, the latest news and random article pages,
   one path drawn at random per request (tools/bench_random_path.lua);
-- --editors editors sign in to the admin through its login form, each in a
-  session of their own, and edit articles through the change form (title
-  and lead), publish new ones, and now and then race another editor on the
-  same article: both open it, then both save at once;
+- --editors editors sign in to the admin through its login form (their password,
+  then their authenticator app's code), each in a session of their own, and
+  edit articles through the change form (title and lead), publish new ones,
+  and now and then race another editor on the same article: both open it,
+  then both save at once;
 - a reader watches the latest news for each article published.
 
 Then it checks that no reader and no editor request failed, that every save
@@ -50,6 +51,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django_otp.oath import hotp
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,8 @@ FRESHNESS_LIMIT = 30
 LOAD_SECTION = re.compile(r"<!-- load -->.*?<!-- /load -->", re.S)
 CONFLICT = "Someone else saved this article while you were editing it."
 PASSWORD = secrets.token_urlsafe(16)
+# The secret of every editor's authenticator app in this run.
+AUTHENTICATOR_KEY = secrets.token_hex(20)
 
 
 def arguments() -> argparse.Namespace:
@@ -273,17 +277,46 @@ class Browser:
         return reader.fields
 
     def sign_in(self, username: str) -> bool:
+        """The password, then the code the editor's app shows."""
         fields = self.form("/admin/login/", "login-form")
         if fields is None:
             return False
         fields = changed(fields, username=username, password=PASSWORD)
         answer = self.request("POST", "/admin/login/?next=/admin/", fields)
+        if answer is None or answer.status != 302 or "/sign-in/code/" not in answer.location:
+            self.failed(f"password step of {username}: {answer and answer.status}")
+            return False
+        code_page = answer.location
+        fields = self.form(code_page, "code-form")
+        if fields is None:
+            return False
+        fields = changed(fields, code=AUTHENTICATORS.code(username))
+        answer = self.request("POST", code_page, fields)
         if answer is None or answer.status != 302 or "sessionid" not in self.cookies:
-            self.failed(f"sign-in of {username}: {answer and answer.status}")
+            self.failed(f"code step of {username}: {answer and answer.status}")
             return False
         with self.desk.lock:
             self.desk.sign_ins += 1
         return True
+
+
+class Authenticators:
+    """The editors' apps: the code each shows now. An editor signed in twice within one
+    30-second step gives the next step's code the second time: each code works once, and the
+    server accepts a code one step ahead (a phone's clock running fast)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last_step: dict[str, int] = {}
+
+    def code(self, username: str) -> str:
+        with self.lock:
+            step = max(int(time.time()) // 30, self.last_step.get(username, -1) + 1)
+            self.last_step[username] = step
+        return f"{hotp(bytes.fromhex(AUTHENTICATOR_KEY), step):06d}"
+
+
+AUTHENTICATORS = Authenticators()
 
 
 class FormReader(HTMLParser):
@@ -502,12 +535,16 @@ def set_up_site(options, env: dict[str, str]) -> Site:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
     from django.utils import translation
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from articles.models import Article
 
     editors = [f"load-editor-{number}" for number in range(1, options.editors + 1)]
     for name in editors:
-        get_user_model().objects.create_superuser(name, f"{name}@example.com", PASSWORD)
+        editor = get_user_model().objects.create_superuser(name, f"{name}@example.com", PASSWORD)
+        TOTPDevice.objects.create(
+            user=editor, name="authenticator", key=AUTHENTICATOR_KEY, confirmed=True
+        )
     draw = random.Random(options.seed)
     public = list(Article.objects.public(LANGUAGE).order_by("pk").values_list("pk", flat=True))
     shared = max(1, options.editors // 2)
