@@ -1,5 +1,6 @@
 """The editors' desk: one tab per language for every translated field."""
 
+import copy
 from datetime import MAXYEAR, MINYEAR, date
 
 import reversion
@@ -30,7 +31,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import dashboard, images, presence, restore, revisions, roles
+from articles import dashboard, images, presence, restore, revisions, roles, workflow
 from articles.forms import (
     ArticleAdminForm,
     EditorInputForm,
@@ -86,7 +87,20 @@ def script_variant_columns(*fields: str) -> list[str]:
     return [localized(field, variant) for field in fields for variant in SCRIPT_VARIANTS]
 
 
-class WrittenLanguagesAdmin(TabbedDjangoJqueryTranslationAdmin):
+class AnnouncedDeletes:
+    """Deletes, one by one or in bulk, announced to the audit log (articles/workflow.py)."""
+
+    def delete_model(self, request, obj):
+        workflow.announce(workflow.DeskAction.DELETE, obj, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            workflow.announce(workflow.DeskAction.DELETE, obj, request=request)
+        super().delete_queryset(request, queryset)
+
+
+class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin):
     """A tab per language editors write; script variants (`exclude`d) are filled on save."""
 
     form = EditorInputForm
@@ -401,7 +415,9 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        before = Article.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
+        workflow.announce_publication_changes(before, obj, request=request)
 
     def changelist_view(self, request, extra_context=None):
         if not is_drillable_day(request.GET, self.date_hierarchy):
@@ -636,6 +652,14 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
             article.save()
             restore.set_relations(article, relations)
             reversion.add_to_revision(article)
+        workflow.announce(
+            workflow.DeskAction.RESTORE,
+            article,
+            request=request,
+            version=version.pk,
+            saved_on=version.revision.date_created.isoformat(),
+            fields=names,
+        )
         return True
 
     # Recovering a deleted article: editors only, and only a deleted article's last version.
@@ -654,7 +678,16 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
             or not deleted.filter(pk=int(version_id)).exists()
         ):
             raise Http404
-        return super().recover_view(request, version_id, extra_context)
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            recovered = Version.objects.get(pk=int(version_id)).object_id
+            workflow.announce(
+                workflow.DeskAction.RECOVER,
+                Article.objects.get(pk=recovered),
+                request=request,
+                version=int(version_id),
+            )
+        return response
 
     def compare_view(self, request, object_id: int):
         article = get_object_or_404(Article, pk=object_id)
@@ -699,10 +732,12 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
     def publish(self, request, queryset):
         published = 0
         for article in queryset:
+            before = copy.copy(article)
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment(_("Published"))
                 article.publish_now()
+            workflow.announce_publication_changes(before, article, request=request)
             published += 1
         self.message_user(
             request,
@@ -716,12 +751,14 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             for article in queryset:
+                before = copy.copy(article)
                 with reversion.create_revision():
                     reversion.set_user(request.user)
                     reversion.set_comment(_("Withdrawn: %(reason)s") % {"reason": reason})
                     article.status = Article.Status.WITHDRAWN
                     article.withdrawal_reason = reason
                     article.save()
+                workflow.announce_publication_changes(before, article, request=request)
             count = len(queryset)
             self.message_user(
                 request,

@@ -1,4 +1,5 @@
-"""Sign-ins, failed sign-ins, sign-outs and lock-outs go to the audit log; never a password."""
+"""Sign-ins, failed sign-ins, sign-outs and lock-outs go to the audit log, never a password;
+and so do the desk's actions on content, which articles.workflow announces."""
 
 from axes.helpers import get_failure_limit
 from axes.signals import user_locked_out
@@ -7,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from articles.workflow import desk_action
 from newsroom.accounts import audit, sessions, two_factor
 
 USERNAME_LENGTH = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
@@ -63,3 +65,8 @@ def locked_out(sender, request, username, ip_address, **kwargs):
     ):
         audit.record(audit.Action.LOCKED_OUT, request=request, user=user_named(username))
 
+
+@receiver(desk_action, dispatch_uid="accounts_desk_action")
+def desk_action_done(sender, action, target, request, user, detail, **kwargs):
+    """Publish, schedule, withdraw, restore, recover, delete and import (articles/workflow.py)."""
+    audit.record(audit.Action(action), request=request, user=user, target=target, detail=detail)

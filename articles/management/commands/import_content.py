@@ -26,6 +26,7 @@ from articles.backup import (
     missing_media,
     write,
 )
+from articles.workflow import DeskAction, announce
 
 SHOWN_MISSING_FILES = 10
 
@@ -59,6 +60,13 @@ class Command(BaseCommand):
                 stream.seek(0)
                 progress = self.show_progress(summary.counts["articles"])
                 write(stream, replace=replace, progress=progress)
+                announce(
+                    DeskAction.IMPORT,
+                    command="import_content",
+                    file=file,
+                    replace=replace,
+                    counts=dict(summary.counts),
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except InvalidDocument as error:

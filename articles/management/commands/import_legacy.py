@@ -13,6 +13,7 @@ from articles.importers import (
     parse_publication_time,
 )
 from articles.models import LANGUAGE_CODES, Article
+from articles.workflow import DeskAction, announce
 
 
 class Command(BaseCommand):
@@ -77,6 +78,12 @@ class Command(BaseCommand):
         summary = (
             f"Imported {counts['imported']}, updated {counts['updated']}, "
             f"failed {counts['failed']}."
+        )
+        announce(
+            DeskAction.IMPORT,
+            command="import_legacy",
+            paths=[str(path) for path in paths],
+            **{kind: counts[kind] for kind in ("imported", "updated", "failed")},
         )
         if counts["failed"]:
             raise CommandError(summary)
