@@ -45,6 +45,8 @@ def with_next(url: str, next_url: str = INDEX) -> str:
 
 
 def password_step(client, user, password="pw", address="127.0.0.1"):
+    """The sign-in's first step, by an editor whose browser asks for English from then on."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client.post(
         reverse("admin:login"),
         {"username": user.get_username(), "password": password, "next": INDEX},
