@@ -10,11 +10,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article
-from tests.desk import signed_in
+from tests.desk import make_user, signed_in
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +96,30 @@ def test_a_withdrawn_article_leaves_every_page_at_once(client, warm_site, catego
     article.save()
     assert showing(client, warm_site, "Wrong figures") == set()
     assert client.get(address).status_code == 404
+
+
+def test_the_desks_bulk_withdraw_takes_articles_off_every_page_at_once(
+    client, warm_site, category, author
+):
+    article = make_article(category=category, authors=[author], title_en="Disputed figures")
+    address = article.get_absolute_url("en")
+    assert client.get(address).status_code == 200
+    assert showing(client, warm_site, "Disputed figures") == set(warm_site)
+    desk = signed_in(Client(), make_user("Editors"))
+    desk.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "withdraw",
+            "_selected_action": [article.pk],
+            "apply": "1",
+            "reason": "Figures disputed",
+        },
+    )
+    assert showing(client, warm_site, "Disputed figures") == set()
+    assert client.get(address).status_code == 404
+    [version] = Version.objects.get_for_object(article)
+    assert version.field_dict["status"] == Article.Status.WITHDRAWN
+    assert version.revision.user.has_perm("articles.publish_article")
 
 
 def test_a_scheduled_article_goes_live_on_time_without_waiting_for_a_timeout(

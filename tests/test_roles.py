@@ -171,6 +171,34 @@ def test_translator_cannot_touch_other_languages_status_or_go_live(client, trans
     assert fresh.source == article.source
 
 
+LATIN_CORRECTIONS = {
+    "latin_title": "Qoldan tüzetılgen taqyryp",
+    "latin_lead": "Qoldan tüzetılgen lid.",
+    "latin_body": "<p>Qoldan tüzetılgen mätın.</p>",
+    "latin_cover_caption": "Qoldan tüzetılgen jazu",
+    "latin_correction": "Tüzetu",
+}
+
+
+def test_a_translator_without_kazakh_cannot_correct_the_latin_edition(client, translator):
+    article = make_article()
+    before = Article.objects.values(*LATIN_CORRECTIONS, "title_kk_latn").get(pk=article.pk)
+    response = post_change(signed_in(client, translator), article, **LATIN_CORRECTIONS)
+    assert response.status_code == 302
+    after = Article.objects.values(*LATIN_CORRECTIONS, "title_kk_latn").get(pk=article.pk)
+    assert after == before
+
+
+def test_a_kazakh_translator_corrects_the_latin_edition(client):
+    kazakh = make_user("Translators", languages=["kk"])
+    article = make_article()
+    response = post_change(signed_in(client, kazakh), article, **LATIN_CORRECTIONS)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert {name: getattr(article, name) for name in LATIN_CORRECTIONS} == LATIN_CORRECTIONS
+    assert article.title_kk_latn == LATIN_CORRECTIONS["latin_title"]
+
+
 def test_translator_cannot_create_articles(client, translator):
     response = signed_in(client, translator).get(reverse("admin:articles_article_add"))
     assert response.status_code == 403

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -228,3 +229,17 @@ def test_an_article_sitemap_costs_the_same_queries_for_5_or_50_articles(client):
     for _number in range(45):
         make_article(category=category, authors=[author])
     assert queries_for_sitemap() == with_five
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_each_articles_lastmod_is_its_last_update_as_a_w3c_date_time(client, site, language):
+    edited = live_articles(site, language)[0]
+    with time_machine.travel(timezone.now() + timedelta(hours=2, microseconds=250_000)):
+        edited.save()  # updated since it was made: lastmod is this save, to the second
+    root = get_xml(client, f"/sitemap-articles-{language}.xml")
+    for article in live_articles(site, language):
+        article.refresh_from_db()
+        entry = url_entry(root, address(article, language))
+        # W3C Datetime with seconds and the offset (Django's "c" less microseconds).
+        expected = timezone.localtime(article.updated_at.replace(microsecond=0)).isoformat()
+        assert entry.findtext("sm:lastmod", "", NS) == expected
