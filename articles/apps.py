@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Keeps each edition's search vector up to date when an article is saved.
-        from articles import content_version, search  # noqa: F401
+        from articles import edge, generation, search  # noqa: F401
 
-        # Cached pages and fragments are keyed by the content version.
-        content_version.connect_signals()
+        # Pages kept here are keyed by the content generation; those at the edge are purged.
+        generation.connect_signals()
+        edge.connect_signals()

@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 from slugify import smart_truncate
 
-from articles import content_version
+from articles import edge, generation
 from articles.languages import EDITIONS, localized
 from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, Tag
 from articles.models import Image as Picture
@@ -514,7 +514,9 @@ class Archive:
         with translation.override(settings.LANGUAGE_CODE):
             self.prepare()
             summary = self.insert_batches(batch_size, progress)
-        content_version.forget()  # bulk inserts send no signals
+        # Bulk inserts send no signals: every page is made anew, here and at the edge.
+        generation.bump()
+        edge.purge_everything()
         return summary
 
     def prepare(self) -> None:

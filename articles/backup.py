@@ -45,7 +45,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles import content_version
+from articles import edge, generation
 from articles.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.models import (
     LATIN_OVERRIDABLE,
@@ -975,7 +975,9 @@ def write(
                 written += len(rows)
                 progress(written)
         reset_sequences()
-        content_version.forget()  # bulk inserts send no signals
+        # Bulk inserts send no signals: every page is made anew, here and at the edge.
+        generation.bump()
+        edge.purge_everything()
 
 
 def batches(stream: BinaryIO) -> Iterator[tuple[Section, list[Row]]]:

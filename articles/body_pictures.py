@@ -10,11 +10,11 @@ import re
 from html import unescape
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Image
 from articles.sanitizer import IMG_TAG
+from articles.templatetags.pictures import picture as picture_markup
 
 ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"', re.I)
 BODY_SIZES = "(min-width: 64rem) 42rem, 100vw"
@@ -49,7 +49,6 @@ def with_renditions(html: SafeString, pictures: dict[str, Image]) -> SafeString:
         image = pictures.get(name)
         if image is None:
             return match.group(0)
-        context = {"image": image, "alt": attributes.get("alt", ""), "sizes": BODY_SIZES}
-        return render_to_string("includes/picture.html", context).strip()
+        return picture_markup(image, sizes=BODY_SIZES, alt=attributes.get("alt", ""))
 
     return mark_safe(IMG_TAG.sub(replace, html))

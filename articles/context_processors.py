@@ -1,27 +1,25 @@
-"""What every public page's frame (navigation, head links) needs."""
+"""What every public page's frame (navigation, banner, head links) needs."""
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from articles import content_version, page_cache
+from articles import generation, popularity
+from articles.languages import EDITIONS
 from articles.models import Article, Category
 
 
 def navigation(request: HttpRequest) -> dict:
-    # Lazy: pages that do not render the frame (the admin) pay nothing. Both
-    # change only with the content, so each is fetched once per content version.
-    language = translation.get_language()
+    # Lazy: the fragments that show them ({% cache %}, keyed by the generation) query
+    # only when they are made, and pages that do not render the frame pay nothing.
     return {
-        "navigation_categories": SimpleLazyObject(
-            lambda: content_version.remember(lambda: list(Category.objects.all()), "navigation")
-        ),
-        "breaking_news": SimpleLazyObject(
-            lambda: content_version.remember(current_breaking_news, "breaking", language)
-        ),
-        # Most-read lists are cached until the counts next change (articles.popularity).
-        "most_read_generation": SimpleLazyObject(page_cache.ranking_generation),
+        "navigation_categories": Category.objects.all(),
+        "breaking_news": SimpleLazyObject(current_breaking_news),
+        "content_generation": SimpleLazyObject(lambda: generation.current().token),
+        "ranking_generation": SimpleLazyObject(popularity.ranking_generation),
+        "release": settings.RELEASE,
+        "fragment_seconds": settings.CONTENT_CACHE_SECONDS,
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
         "default_language": settings.LANGUAGE_CODE,
@@ -39,4 +37,6 @@ def canonical_url(request: HttpRequest) -> str:
 
 def current_breaking_news() -> Article | None:
     """The newest live article of this language flagged as breaking, until its time runs out."""
+    if translation.get_language() not in EDITIONS:  # a page in no edition: a 404, say
+        return None
     return Article.objects.public().filter(breaking_until__gt=timezone.now()).first()

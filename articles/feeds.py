@@ -2,12 +2,11 @@
 
 The latest news, and each category's, author's and tag's. One Feed class
 describes a feed's articles; the generator it is given picks the format.
-Their ETag, Last-Modified and 304s come from articles.page_cache.
+Their ETag, Last-Modified and 304s come from articles.http_cache.
 """
 
 import json
 import mimetypes
-from io import StringIO
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
@@ -17,33 +16,14 @@ from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
-from django.utils.xmlutils import SimplerXMLGenerator
 
-from articles import content_version, images
+from articles import edge, images
 from articles.languages import language_tag
 from articles.metadata import absolute
 from articles.models import Article, Author, Category, Tag, bylines_in_order, localized
 from articles.sanitizer import CONTROL_CHARACTERS, render_body
 
 FEED_LENGTH = 50
-
-
-class ItemsWrittenOnce:
-    """A feed that writes its items' XML once and reuses it in every later write.
-
-    Feeds are remembered per content version (LatestArticlesFeed), so each
-    request writes only the feed's own few elements around the kept items.
-    """
-
-    def write_items_once(self) -> None:
-        written = StringIO()
-        super().write_items(SimplerXMLGenerator(written, "utf-8", short_empty_elements=True))
-        self.written_items = written.getvalue()
-
-    def write_items(self, handler):
-        if not hasattr(self, "written_items"):
-            self.write_items_once()
-        handler.ignorableWhitespace(self.written_items)  # written as it is, already XML
 
 
 class XmlText:
@@ -73,7 +53,7 @@ def xml_text(values: dict) -> dict:
     return {name: cleaned(value) for name, value in values.items()}
 
 
-class RssFeed(XmlText, ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
+class RssFeed(XmlText, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with each article's full text in `content:encoded`."""
 
     # Readers take the channel's and items' descriptions for HTML; ours are text.
@@ -94,7 +74,7 @@ class RssFeed(XmlText, ItemsWrittenOnce, feedgenerator.Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class AtomFeed(XmlText, ItemsWrittenOnce, feedgenerator.Atom1Feed):
+class AtomFeed(XmlText, feedgenerator.Atom1Feed):
     """Atom 1.0 with each article's full text as HTML content."""
 
     # Readers take an entry's summary (type="html") for HTML; ours is text. The
@@ -160,30 +140,16 @@ class LatestArticlesFeed(Feed):
         self.feed_type = feed_type
 
     def __call__(self, request, *args, **kwargs):
-        """The feed, written from its items as they were made once for the content version."""
-        feed = content_version.remember(
-            lambda: self.made_feed(request, *args, **kwargs),
-            "feed",
-            type(self).__name__,
-            self.feed_type.__name__,
-            translation.get_language(),
-            request.path,
-        )
-        if feed is None:
-            raise Http404("No such feed.")
-        response = HttpResponse(content_type=feed.content_type)
-        feed.write(response, "utf-8")
-        return response
-
-    def made_feed(self, request, *args, **kwargs) -> feedgenerator.SyndicationFeed | None:
         try:
             page = self.get_object(request, *args, **kwargs)
         except (ObjectDoesNotExist, Http404):
-            return None
+            raise Http404("No such feed.") from None
+        # Its validators are the content generation's (http_cache.public_page), not the
+        # newest item's date, as Django's Feed would set.
         feed = self.get_feed(page, request)
-        if isinstance(feed, ItemsWrittenOnce):
-            feed.write_items_once()
-        return feed
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
+        return response
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -222,11 +188,17 @@ class LatestArticlesFeed(Feed):
         return Article.objects.public()
 
     def items(self, page=None):
-        return (
+        items = list(
             self.articles(page)
             .for_listing()
             .prefetch_related(bylines_in_order(), "tags")[:FEED_LENGTH]
         )
+        edge.tag(self.edge_key(page))
+        edge.tag_articles(items)
+        return items
+
+    def edge_key(self, page) -> str:
+        return edge.latest(translation.get_language())
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -308,6 +280,9 @@ class NamedPageFeed(LatestArticlesFeed):
 
     def articles(self, page=None):
         return Article.objects.public().filter(**{self.article_filter: page})
+
+    def edge_key(self, page) -> str:
+        return edge.of(page)
 
 
 class CategoryFeed(NamedPageFeed):

@@ -41,7 +41,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, ImageSequence, features
 
-from articles import content_version
+from articles import edge, generation
 
 logger = logging.getLogger(__name__)
 
@@ -335,7 +335,8 @@ def regenerate(image) -> None:
         image.renditions = make_renditions(picture, image.file.name, image.file.storage, animated)
     type(image).objects.filter(pk=image.pk).update(renditions=image.renditions)
     # update() sends no signal: pages showing the old renditions, whose files go, are made anew.
-    content_version.forget()
+    generation.bump()
+    edge.purge(edge.of(image))
     discard_later(previous, image.renditions, image.file.storage)
 
 

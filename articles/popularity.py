@@ -26,6 +26,7 @@ flush's subtraction, cost one round trip however many articles were read
 (newsroom/redis_cache.py), not one or two per article.
 """
 
+import contextvars
 import logging
 import threading
 import time
@@ -201,6 +202,32 @@ def add_views(counts: dict[tuple[date, str, int], int]) -> None:
             )
 
 
+# The most-read generation, read once per request (http_cache.PageCacheMiddleware).
+_request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "ranking_generation", default=None
+)
+
+
+def ranking_generation() -> int:
+    """The most-read generation: a new one each time flushed counts change the rankings."""
+    generation = _request_ranking.get()
+    return cache.get(RANKING_GENERATION, 0) if generation is None else generation
+
+
+class RankingScope:
+    """Holds one most-read generation for the length of a request."""
+
+    def __init__(self, generation: int):
+        self.generation = generation
+
+    def __enter__(self) -> int:
+        self._reset = _request_ranking.set(self.generation)
+        return self.generation
+
+    def __exit__(self, *exc) -> None:
+        _request_ranking.reset(self._reset)
+
+
 def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
     """The public articles of `language` most read in the last `days` days (1 is today).
 
@@ -212,7 +239,7 @@ def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
     if days < 1:
         raise ValueError("days must be 1 or more.")
     today = local_date()
-    generation = cache.get(RANKING_GENERATION, 0)
+    generation = ranking_generation()
     key = f"popularity:ranking:{generation}:{language}:{today.isoformat()}:{days}:{limit}"
     public = Article.objects.public(language).for_listing()
     ranking = cache.get(key)

@@ -16,8 +16,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles import article_pages
-from articles.languages import language_links
+from articles import views
 from articles.models import EDITIONS, Article, localized
 
 SALT = "articles.preview"
@@ -97,14 +96,8 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
     state = article.language_state(language)
     with translation.override(language):
         # Related articles are left out: they would be found among what readers see now.
-        page = article_pages.rendered(article, language, {}, is_preview=True)
-        context = {
-            "page": page,
-            "article": article,
-            "latest_block": article_pages.latest_block(
-                article_pages.latest_headlines(language), article.pk
-            ),
-            "language_links": language_links(url_in_language),
+        urls = {code: url_in_language(code) for code in EDITIONS if url_in_language(code)}
+        context = views.article_context(article, language, urls) | {
             "is_preview": True,
             "is_live": state == "live",
             "goes_live_at": (

@@ -4,8 +4,8 @@ from django.urls import path, register_converter
 from django.urls.converters import IntConverter
 
 from articles import feeds, search, views
+from articles.http_cache import public_page
 from articles.models import LARGEST_ID
-from articles.page_cache import public_page
 
 
 class ArticleIdConverter(IntConverter):

@@ -1,32 +1,26 @@
-"""Public pages. Every article they show comes through Article.objects.public()."""
+"""Public pages. Every article they show comes through Article.objects.public().
 
-from collections.abc import Callable
-from dataclasses import dataclass
+Each page is made from the database in a few narrow queries; what every page
+shares (the navigation, the latest headlines, most-read lists, the breaking
+banner) is kept for the content generation (articles.generation). Whole
+pages, validators and the edge are articles.http_cache's and articles.edge's.
+"""
+
 from functools import partial
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from articles import (
-    article_frame,
-    article_pages,
-    content_version,
-    metadata,
-    page_cache,
-    pagination,
-    popularity,
-)
+from articles import body_pictures, edge, generation, http_cache, metadata, pagination, popularity
 from articles.collation import alphabetical
-from articles.languages import LanguageLink, language_links
+from articles.languages import language_links
 from articles.models import (
     EDITIONS,
     Article,
@@ -37,83 +31,52 @@ from articles.models import (
     Tag,
     localized,
 )
+from articles.templatetags.bodies import render_body
 
 PAGE_PARAMETERS = pagination.PARAMETERS
 FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
-
-
-def remembered_language_links(url_for: Callable[[str], str | None], *page) -> list[LanguageLink]:
-    """language_links() of the page named by `page`, made once per content version.
-
-    Each address is a reverse() in another language: together they cost more
-    than the rest of a cached list page.
-    """
-    language = translation.get_language()
-    return content_version.remember(
-        lambda: language_links(url_for), "language-links", language, *page
-    )
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of a list, rendered: what a cached list page needs, without its articles."""
-
-    first: bool  # the list's first page
-    own_query: str  # this page's query string, for its canonical address
-    count: int  # the list's articles in all
-    html: SafeString
+LATEST_BESIDE_ARTICLE = 6
+RELATED_ARTICLES = 4
 
 
 class PublicArticleListView(TemplateView):
-    """A list of public articles in the active language, a keyset page at a time.
+    """A list of public articles in the active language, a keyset page at a time."""
 
-    The rendered page of the list is cached for the content version, so a
-    request for it costs no query until something changes.
-    """
+    counts_articles = False
 
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
-        asked = sorted((name, request.GET[name]) for name in request.GET.keys() & PAGE_PARAMETERS)
-        owner = getattr(self, "object", None)
-        self.listing = content_version.remember(
-            lambda: self.render_listing(language),
-            "listing",
-            type(self).__name__,
-            owner.pk if owner else "",
-            language,
-            request.path,
-            asked,
-        )
-        if self.listing.first and asked:
+        articles = self.get_queryset()
+        self.page = pagination.paginate(articles, language, request.GET)
+        if self.page.first and request.GET.keys() & PAGE_PARAMETERS:
             # A page that turned out to be the first one has a single address.
             return redirect(request.path)
+        edge.tag(*self.edge_keys(language))
+        edge.tag_articles(self.page.articles)
         return super().get(request, *args, **kwargs)
-
-    def render_listing(self, language: str) -> Listing:
-        articles = self.get_queryset()
-        page = pagination.paginate(articles, language, self.request.GET)
-        context = {"articles": page.articles, "page": page, "path": self.request.path}
-        return Listing(
-            first=page.first,
-            own_query=page.own_query,
-            count=articles.count() if self.counts_articles else 0,
-            html=render_to_string("includes/listing.html", context, self.request),
-        )
-
-    counts_articles = False
 
     def get_queryset(self):
         return Article.objects.public().for_listing()
 
+    def edge_keys(self, language: str) -> list[str]:
+        return [edge.latest(language)]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listing"] = self.listing
-        context["canonical_url"] = settings.SITE_URL + self.request.path + self.listing.own_query
         owner = getattr(self, "object", None)
-        context["language_links"] = remembered_language_links(
-            self.url_in_language, type(self).__name__, owner.pk if owner else ""
-        )
+        context |= {
+            "articles": self.page.articles,
+            "page": self.page,
+            "path": self.request.path,
+            "canonical_url": settings.SITE_URL + self.request.path + self.page.own_query,
+            "language_links": language_links(self.url_in_language),
+        }
+        if self.counts_articles:
+            # COUNT over the archive: once per generation, not per page read.
+            context["count"] = generation.remember(
+                self.get_queryset().count, "count", type(self).__name__, owner.pk
+            )
         return context
 
     def url_in_language(self, code: str) -> str | None:
@@ -125,29 +88,22 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Lazy, even the querysets (building one costs more than rendering the page from
-        # its fragments): the template's cached fragments ask for them only when made.
-        featured = SimpleLazyObject(
-            lambda: list(
-                Article.objects.public().for_listing().filter(featured=True)[:FEATURED_ON_HOME]
-            )
-        )
-        context["featured"] = featured
-        context["latest"] = SimpleLazyObject(
-            lambda: list(
-                Article.objects.public()
-                .for_listing()
-                .exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME]
-            )
-        )
         language = translation.get_language()
-        context["most_read_today"] = partial(popularity.most_read, language, days=1)
-        context["most_read_week"] = partial(popularity.most_read, language, days=7)
-        # reverse() inside language_links() adds each language's prefix.
-        context["language_links"] = remembered_language_links(
-            lambda code: reverse("articles:home"), "home"
-        )
-        context["structured_data"] = [metadata.website()]
+        public = Article.objects.public().for_listing()
+        featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
+        latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
+        edge.tag(edge.latest(language))
+        edge.tag_articles(featured + latest)
+        context |= {
+            "featured": featured,
+            "latest": latest,
+            # Called by the template only when its most-read fragment is made.
+            "most_read_today": partial(popularity.most_read, language, days=1),
+            "most_read_week": partial(popularity.most_read, language, days=7),
+            # reverse() inside language_links() adds each language's prefix.
+            "language_links": language_links(lambda code: reverse("articles:home")),
+            "structured_data": [metadata.website()],
+        }
         return context
 
 
@@ -170,14 +126,7 @@ class TranslatedSlugListView(PublicArticleListView):
     counts_articles = True
 
     def get(self, request, *args, **kwargs):
-        language = translation.get_language()
-        found = content_version.remember(
-            lambda: self.find(kwargs["slug"], language),
-            "slug",
-            self.model.__name__,
-            language,
-            kwargs["slug"],
-        )
+        found = self.find(kwargs["slug"], translation.get_language())
         if found is None:
             raise Http404
         if isinstance(found, str):
@@ -196,6 +145,9 @@ class TranslatedSlugListView(PublicArticleListView):
         found = self.model.objects.filter(in_any_language).first()
         found = found or RetiredSlug.owner(self.model, slug)
         return found.get_absolute_url(language) if found is not None else None
+
+    def edge_keys(self, language: str) -> list[str]:
+        return [edge.of(self.object)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -244,6 +196,7 @@ class AuthorIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language = translation.get_language()
+        edge.tag(edge.AUTHORS)
         context["authors"] = alphabetical(
             Author.objects.filter(is_active=True), localized("name", language), language
         )
@@ -254,50 +207,61 @@ class AuthorIndexView(TemplateView):
 @require_GET
 def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     language = translation.get_language()
-    # Kept under the article's own stamps: other articles' changes leave them made.
-    page_key = content_version.article_key(pk, "article-page", language)
-    related_key = content_version.article_key(pk, "related", language, listing_others=True)
-    content_version.prefetch([page_key, related_key])
-    page = content_version.remembered(page_key, lambda: article_pages.live_page(pk, language))
-    if page is None:
+    article = Article.objects.page(pk, language)
+    if article is None:
         raise Http404("No such article.")
-    if language not in page.urls:
+    urls = article.edition_urls
+    if language not in urls:
         # Never fallback text: say where the article can be read instead.
-        links = language_links(page.urls.get)
+        links = language_links(urls.get)
         context = {"language_links": links, "available": [link for link in links if link.url]}
-        return render(request, "articles/article_missing_language.html", context, status=404)
-
-    canonical = page.urls[language]
+        return TemplateResponse(
+            request, "articles/article_missing_language.html", context, status=404
+        )
+    canonical = urls[language]
     if request.path != canonical:
         return redirect(canonical, permanent=True)
 
     popularity.record_view(pk, language)
-    related = content_version.remembered(
-        related_key, lambda: article_pages.related_section(page, language)
+    related = Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
+    edge.tag(*edge.page_keys(article), edge.latest(language))
+    edge.tag_articles(related)
+    response = TemplateResponse(
+        request,
+        "articles/article.html",
+        article_context(article, language, urls)
+        | {
+            "related": related,
+            "canonical_url": settings.SITE_URL + canonical,
+        },
     )
-    # The page is its edition's frame around its pieces (articles.article_frame).
-    frame = article_frame.current(request, language)
-    response = HttpResponse(
-        frame.fill(
-            page,
-            canonical_url=settings.SITE_URL + canonical,
-            related_section=related,
-            latest_block=remembered_latest_block(pk, language),
-        )
-    )
-    page_cache.counts_view(response, pk, language)
+    http_cache.counts_view(response, pk, language)
     return response
 
 
-def remembered_latest_block(pk: int, language: str) -> SafeString:
-    """The latest-news block beside article `pk`: one per edition and content version,
-    or for the few articles among the headlines, one each without their own."""
-    headlines = content_version.remember(
-        lambda: article_pages.latest_headlines(language), "headlines", language
-    )
-    return content_version.remember(
-        lambda: article_pages.latest_block(headlines, pk),
-        "latest-block",
-        language,
-        article_pages.shown_beside(headlines, pk),
-    )
+def article_context(article: Article, language: str, urls: dict[str, str]) -> dict:
+    """What article.html shows of `article` in `language` (the preview's too)."""
+    body = article.body_in(language)
+    headlines = generation.remember(lambda: latest_headlines(language), "headlines", language)
+    latest = [headline for headline in headlines if headline.pk != article.pk]
+    return {
+        "article": article,
+        "latest": latest[:LATEST_BESIDE_ARTICLE],
+        # The block beside every article but the newest few is the same: one fragment.
+        "latest_leaves_out": article.pk if len(latest) < len(headlines) else "",
+        "body": render_body(body, body_pictures.pictures_for(body)),
+        "updated_at": article.updated_in(language),
+        "cover_url": metadata.cover_url(article),
+        "language_links": language_links(urls.get),
+        # Called by the template only when its most-read fragment is made.
+        "most_read_today": partial(popularity.most_read, language, days=1),
+        "structured_data": [
+            metadata.news_article(article, language),
+            metadata.article_breadcrumbs(article),
+        ],
+    }
+
+
+def latest_headlines(language: str) -> list[Article]:
+    """The newest articles of the edition, one more than an article page shows (not its own)."""
+    return list(Article.objects.public(language).for_listing(language)[: LATEST_BESIDE_ARTICLE + 1])

@@ -15,12 +15,14 @@ import math
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 
-from articles import content_version
 from newsroom import routers
 
 PIN_COOKIE = "newsroom_primary"
+# When content was last saved (committed): a replica may not have it yet.
+WRITTEN_AT_KEY = "content-written-at"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PRIMARY_NAMESPACES = frozenset({"admin"})
 PRIMARY_VIEWS = frozenset({"article-preview"})
@@ -61,10 +63,19 @@ def may_read_from_replica(request) -> bool:
         and not is_pinned(request)
         and not PRIMARY_NAMESPACES.intersection(match.namespaces)
         and match.view_name not in PRIMARY_VIEWS
-        # Pages made now are cached for this content version: right after a save they
-        # are made from the primary, so none is kept without the change (articles.page_cache).
-        and not content_version.current().is_settling(settings.REPLICA_LAG_SECONDS)
+        # Pages made now are kept for the new content generation: right after a save they
+        # are made from the primary, so none is kept without the change.
+        and not is_settling()
     )
+
+
+def note_content_written() -> None:
+    """Content was saved (committed): for REPLICA_LAG_SECONDS pages are made from the primary."""
+    cache.set(WRITTEN_AT_KEY, time.time(), settings.REPLICA_LAG_SECONDS)
+
+
+def is_settling() -> bool:
+    return time.time() - cache.get(WRITTEN_AT_KEY, 0.0) < settings.REPLICA_LAG_SECONDS
 
 
 def is_pinned(request) -> bool:

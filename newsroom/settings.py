@@ -1,5 +1,6 @@
 """Newsroom settings, read from the environment (see README.md, "Configuration")."""
 
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,22 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def git_revision(directory: Path) -> str:
+    """The checkout's commit id, or "unknown" outside a git checkout."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return found.stdout.strip() or "unknown"
+
 
 env = environ.Env()
 # A local .env file (never committed) may hold the variables for development.
@@ -59,7 +76,7 @@ MIDDLEWARE = [
     # Outside the page cache, so that a cached page carries the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Early: a 304 or a cached page costs no further work.
-    "articles.page_cache.PageCacheMiddleware",
+    "articles.http_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,26 +152,26 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Caching that never serves stale news (README, "Performance"). Cached
-# fragments and pages are keyed by the content version, which every change
-# renews; these are only upper bounds. Without Redis each process has its
-# own cache, so a change made in another process shows after at most
-# CONTENT_CACHE_SECONDS there: keep it short.
+# Caching that never serves stale news (README, "Caching"). Kept pages and fragments
+# belong to the content generation (articles/generation.py), which every change renews;
+# these are only upper bounds. Without Redis each process has its own cache, so a change
+# made in another process shows after at most CONTENT_CACHE_SECONDS there: keep it short.
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=3600 if REDIS_URL else 5)
 # Whole pages for anonymous readers (0 turns it off); also how long most-read lists may lag.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
-# How long a process serves the pages it keeps in memory before it asks the cache again
-# whether the content changed: a change made in another process shows within this long
-# (0: asks on every request). Changes made in the process itself show at once.
-CONTENT_RECHECK_SECONDS = env.float("CONTENT_RECHECK_SECONDS", default=1.0)
-# What each process keeps in its own memory besides the shared cache, in MB: whole pages
-# (with the page cache on), and the made parts of pages (articles.process_memory). Room for
-# the pages read in the last minutes spares each request a round trip to Redis.
-PAGE_MEMORY_MB = env.int("PAGE_MEMORY_MB", default=128)
-PARTS_MEMORY_MB = env.int("PARTS_MEMORY_MB", default=64)
 # What a CDN in front may do: keep a page this long, then serve it while it revalidates.
 CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=10)
 CDN_STALE_WHILE_REVALIDATE = env.int("CDN_STALE_WHILE_REVALIDATE", default=30)
+# The edge caches in front (Varnish with deploy/varnish/newsroom.vcl), purged by surrogate
+# key when content changes; unset, there is no edge. Comma-separated addresses.
+EDGE_CACHE_URLS = env.list("EDGE_CACHE_URLS", default=[])
+# How long the edge keeps a page it is never told about (purges make it shorter), and a page
+# with most-read lists, which change as readers read, without a purge.
+EDGE_MAX_AGE = env.int("EDGE_MAX_AGE", default=24 * 3600)
+EDGE_RANKED_MAX_AGE = env.int("EDGE_RANKED_MAX_AGE", default=60)
+# The deployed code's name, in every ETag and kept page's key: a deploy never serves what
+# the previous templates made. Set it to the release's commit id; the checkout's by default.
+RELEASE = env.str("RELEASE", default="") or git_revision(BASE_DIR)
 
 # The lock-out check comes first: it refuses a locked-out sign-in before any password is tried.
 AUTHENTICATION_BACKENDS = [

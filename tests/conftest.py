@@ -13,11 +13,9 @@ def _empty_cache():
     """Each test starts with an empty cache (in CI's second pass, a Redis database of its own)."""
     from django.core.cache import cache
 
-    from articles import content_version, page_cache, popularity
+    from articles import popularity
 
     cache.clear()
-    content_version.forget_in_process()
-    page_cache.forget_in_process()
     popularity.take_buffered()  # nor any views counted in memory
 
 

@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from modeltranslation.translator import translator
 
-from articles import backup, content_version, page_cache, popularity, sitemaps
+from articles import backup, generation, popularity, sitemaps
 from articles.languages import EDITIONS
 from articles.models import (
     Article,
@@ -178,8 +178,6 @@ def import_content(path: Path, *options: str) -> str:
 
 def forget_cached_pages() -> None:
     cache.clear()
-    content_version.forget_in_process()
-    page_cache.forget_in_process()
 
 
 def content_rows() -> dict:
@@ -423,7 +421,7 @@ def test_a_failed_replace_keeps_the_content_that_was_there(site, tmp_path, monke
 def test_import_leaves_no_cached_page_behind(site, client, tmp_path):
     path = write_document(tmp_path / "backup.json", export_document())
     Article.objects.filter(featured=True).update(title_en="Changed after the backup")
-    content_version.forget()
+    generation.bump()
     assert "Changed after the backup" in client.get("/en/").text
     empty_content_tables()
 

@@ -24,7 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from articles import content_version, page_cache, popularity, presence
+from articles import generation, popularity, presence
 from articles.models import Article, Byline
 from newsroom import redis_cache
 from tests.desk import change_form_data, change_url, make_user, signed_in
@@ -114,14 +114,10 @@ def cache_in_redis(settings, redis_server):
     settings.CONTENT_CACHE_SECONDS = 3600
     settings.PAGE_CACHE_SECONDS = 60
     redis_cache.forget_outages()
-    content_version.forget_in_process()
-    page_cache.forget_in_process()
     backend = caches["default"]
     assert isinstance(backend, redis_cache.SharedClientRedisCache)
     yield backend
     redis_cache.forget_outages()
-    content_version.forget_in_process()
-    page_cache.forget_in_process()
 
 
 def public_pages(article: Article) -> dict[str, str]:
@@ -147,7 +143,7 @@ def test_pages_are_served_from_the_database_while_redis_is_down_and_cached_when_
     pages = public_pages(article)
     for url in pages.values():
         assert "Harvest begins early" in read(client, url)
-    assert redis_server.client().exists(":1:content-version")
+    assert redis_server.client().exists(f":1:{generation.KEY}")
 
     redis_server.stop()
     newer = make_article(title_en="Rail strike ends")
@@ -166,9 +162,9 @@ def test_pages_are_served_from_the_database_while_redis_is_down_and_cached_when_
         if name != "article":
             assert "Rail strike ends" in page, name
     keys = redis_server.client().keys()
-    assert b":1:content-version" in keys
-    # A page is kept under its content version's token (articles.content_version).
-    assert any(key.startswith(b":1:v:") for key in keys)
+    assert f":1:{generation.KEY}".encode() in keys
+    # Pages are kept whole again, with the generation they were made in.
+    assert any(key.startswith(b":1:page:") for key in keys)
 
 
 @pytest.mark.django_db
@@ -182,7 +178,7 @@ def test_a_save_made_while_redis_was_away_shows_when_it_comes_back_with_its_old_
     # The save's signal cannot delete the content version now.
     make_article(title_en="Saved during the outage")
     redis_server.start()
-    assert redis_server.client().exists(":1:content-version")  # back, as it was
+    assert redis_server.client().exists(f":1:{generation.KEY}")  # back, as it was
     time.sleep(RETRY_AFTER)
 
     page = read(client, "/en/news/")
@@ -355,8 +351,6 @@ def test_the_site_reconnects_by_itself_after_postgresql_drops_its_connection():
         other.close()
     # Nothing kept anywhere: the page is made from the database.
     cache.clear()
-    content_version.forget_in_process()
-    page_cache.forget_in_process()
 
     status, page = serve(article.get_absolute_url("en"))
     assert status == "200 OK"

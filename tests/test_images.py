@@ -23,6 +23,7 @@ from PIL import Image as Pillow
 
 from articles import images
 from articles.models import Image
+from articles.templatetags import pictures
 from tests.desk import signed_in
 from tests.factories import make_article, make_image
 
@@ -269,7 +270,7 @@ def test_an_animated_gif_keeps_its_frames_and_is_served_as_itself():
     data, picture = stored(image.file.name)
     assert picture.n_frames == 3
     assert b"Medeu" not in data
-    page = render_to_string("includes/picture.html", {"image": image, "alt": "", "sizes": "50vw"})
+    page = pictures.picture(image, sizes="50vw")
     (img,) = PictureTags(page).imgs
     assert img["src"] == image.file.url
     assert (img["width"], img["height"]) == ("30", "20")
@@ -401,7 +402,7 @@ def test_the_article_page_serves_a_picture_with_sources_srcset_sizes_and_dimensi
 def test_a_card_picture_below_the_fold_is_lazy_and_keeps_its_class(client):
     image = make_image(plain_png(700, 350), name="cover.png")
     article = make_article(cover_image=image)
-    page = render_to_string("includes/article_card.html", {"article": article, "heading": "h2"})
+    page = render_to_string("includes/article_list.html", {"articles": [article], "heading": "h2"})
     (img,) = PictureTags(page).imgs
     assert img["loading"] == "lazy" and img["decoding"] == "async"
     assert img["class"] == "card-cover" and "fetchpriority" not in img
@@ -444,9 +445,7 @@ def test_rendering_a_picture_touches_neither_the_storage_nor_the_database(
     for method in ("open", "exists", "size", "path", "listdir", "get_modified_time"):
         monkeypatch.setattr(default_storage, method, forbidden)
     with django_assert_num_queries(0):
-        page = render_to_string(
-            "includes/picture.html", {"image": image, "alt": "", "sizes": "100vw"}
-        )
+        page = pictures.picture(image)
     assert page.count("<source") == len(image.renditions["formats"]) - 1
 
 
@@ -466,7 +465,7 @@ def test_a_cover_costs_the_article_page_no_query(client):
 
 
 def test_no_image_renders_nothing():
-    assert render_to_string("includes/picture.html", {"image": None}).strip() == ""
+    assert pictures.picture(None) == ""
 
 
 def test_regenerate_renditions_makes_them_again_from_the_stored_original():
