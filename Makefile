@@ -11,7 +11,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test system-packages lint format messages lock serve audit bench load screenshots
+.PHONY: install run test system-packages lint format messages lock serve edge audit bench load screenshots
 
 LATIN_CATALOG := locale/kk_Latn/LC_MESSAGES/django.mo
 
@@ -61,6 +61,17 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# `make serve` with the edge cache in front as in production (deploy/varnish/serve.sh):
+# Varnish on EDGE_PORT (a free one, printed, unless given), purged by the site. Needs
+# varnish and varnish-modules (`apt-get install varnish varnish-modules`).
+EDGE_PORT ?=
+edge: export SECURE_SSL_REDIRECT ?= 0
+edge: export SECURE_COOKIES ?= 0
+edge: install
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/python manage.py migrate --no-input -v 0
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) EDGE_PORT=$(EDGE_PORT) deploy/varnish/serve.sh
 
 # Serves the demo content as in production and checks every page type in every
 # edition with the Nu Html Checker, axe-core and Lighthouse, printing the scores.
