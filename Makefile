@@ -43,9 +43,11 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole test suite; set DATABASE_URL to run it against PostgreSQL.
+# The whole test suite, in parallel workers (pytest-xdist); set DATABASE_URL to run it
+# against PostgreSQL. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install system-packages $(NODE_INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Chromium, Java, xmllint, npm and redis-server for the suite (tools/system_packages.sh).
 system-packages:

@@ -143,13 +143,21 @@ class KeptPage:
 
     token: str  # the generation it was made in
     ranking: int | None  # the most-read generation, for a ranked page
+    made_at: float
     status: int
     headers: tuple
     content: bytes
     view_of: tuple | None  # the article whose read serving it counts (counts_view())
 
     def is_current(self, token: str, ranking: int) -> bool:
-        return self.token == token and self.ranking in (None, ranking)
+        """Made in this generation (and rankings), and not older than pages are kept: the
+        cache's own expiry runs on its clock, not this one."""
+        age = time.time() - self.made_at
+        return (
+            self.token == token
+            and self.ranking in (None, ranking)
+            and age < settings.PAGE_CACHE_SECONDS
+        )
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status)
@@ -241,6 +249,7 @@ def keep(address: str, response: HttpResponse, token: str, ranking: int | None) 
     page = KeptPage(
         token=token,
         ranking=ranking,
+        made_at=time.time(),
         status=response.status_code,
         headers=tuple(response.headers.items()),
         content=response.content,

@@ -15,9 +15,15 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing one
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-# With REDIS_URL set (CI's PostgreSQL pass) the suite runs against the real Redis.
+# With REDIS_URL set (CI's PostgreSQL pass) the suite runs against the real Redis. Each
+# test empties its cache (tests/conftest.py): parallel workers (pytest-xdist) get a Redis
+# database each, counting down from the URL's (gw0 in 15, gw1 in 14...).
 if "REDIS_URL" in os.environ:
     CACHES["default"]["KEY_PREFIX"] = "newsroom-test"  # noqa: F405
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    if worker:
+        base, _slash, database = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
+        CACHES["default"]["LOCATION"] = f"{base}/{max(0, int(database or 0) - worker)}"  # noqa: F405
 # The same on both passes: whole pages are cached only in the tests that turn it on.
 PAGE_CACHE_SECONDS = 0
 # A replica that is the test database itself (a test mirror): the router runs in every

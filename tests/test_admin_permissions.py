@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import pytest
 import reversion
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -34,6 +36,8 @@ from newsroom.accounts.models import AuditEntry
 from tests.desk import make_user, signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 from tests.rendered_forms import page_form
+
+pytestmark = pytest.mark.slow
 
 ROLES = ("anonymous", "author", "translator", "editor", "chief")
 STAFF = ROLES[1:]
@@ -256,6 +260,11 @@ class World:
         return {"": first} if first else {}
 
 
+def is_signed_in(client: Client) -> bool:
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return bool(cookie and cookie.value)
+
+
 def png() -> bytes:
     import io
 
@@ -462,15 +471,22 @@ class AdminPermissionMatrix(TestCase):
     def setUpTestData(cls):
         cls.world = World()
 
+    # The chief editor's form at each address, kept for every role's walk in this process.
+    forms_for_chief: dict[str, tuple[dict, list] | None] = {}
+
     def setUp(self):
         self.problems: list[str] = []
-        self.forms_for_chief: dict[str, tuple[dict, list[str]]] = {}
+        self.clients: dict[str, Client] = {}
 
     def client_for(self, role: str) -> Client:
-        client = Client(raise_request_exception=False)
-        if role == "anonymous":
-            return client
-        return signed_in(client, self.world.users[role])
+        """The role's client, signed in again if a post signed it out (the post was undone)."""
+        client = self.clients.get(role)
+        if client is None or (role != "anonymous" and not is_signed_in(client)):
+            client = Client(raise_request_exception=False)
+            if role != "anonymous":
+                signed_in(client, self.world.users[role])
+            self.clients[role] = client
+        return client
 
     def walk(self, role: str) -> None:
         seen = set()
@@ -505,7 +521,7 @@ class AdminPermissionMatrix(TestCase):
             form = page_form(answer.content.decode())
             if form is not None:
                 posts.append(("as rendered", form.data))
-        chief_form = self.chief_form(address)
+        chief_form = self.chief_form(address) if role != "chief" else None
         if chief_form is not None:
             posts.append(("tampered", tampered(*chief_form)))
         for label, data in posts:
@@ -523,10 +539,11 @@ class AdminPermissionMatrix(TestCase):
         return self.forms_for_chief[address.url]
 
     def check_post(self, role: str, address: Address, client: Client, data, where: str) -> None:
+        # A chief editor may change anything: only that nothing fails is checked.
         with transaction.atomic():
-            before = snapshot()
+            before = snapshot() if role != "chief" else {}
             answer = client.post(address.url, data)
-            after = snapshot()
+            after = snapshot() if role != "chief" else {}
             transaction.set_rollback(True)
         if answer.status_code >= 500:
             self.problems.append(f"{where}: {answer.status_code}")

@@ -1,9 +1,13 @@
+"""The demo content of `make run`: loaded once for the module (it draws and encodes pictures)."""
+
 import re
+import tempfile
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 from PIL import Image
 
 from articles.models import Article, Author, Category
@@ -24,9 +28,35 @@ def printed_password(output: str) -> str | None:
     return match.group(1) if match else None
 
 
+@pytest.fixture(autouse=True)
+def _media_root():
+    """The demo's pictures stay in the directory they were loaded into (demo_output)."""
+
+
+@pytest.fixture(scope="module")
+def demo_media():
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        yield media
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, demo_media):
+    """The demo loaded once, in a transaction undone after the module's tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo_output():
-    return load_demo()
+def demo_output(loaded_demo):
+    return loaded_demo
 
 
 def test_demo_fills_every_page_with_articles_categories_and_authors(demo_output):

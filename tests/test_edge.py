@@ -33,7 +33,7 @@ from articles.preview import preview_path
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_category
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Debian installs varnishd in /usr/sbin, which a user's PATH may leave out.
 VARNISHD = shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}{os.pathsep}/usr/sbin")

@@ -23,12 +23,16 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from articles import generation, popularity, presence
 from articles.models import Article, Byline
 from newsroom import redis_cache
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_tag
+
+pytestmark = pytest.mark.slow
 
 REDIS_SERVER = shutil.which("redis-server")
 # Seconds the cache leaves Redis alone after a failure, in these tests.
@@ -52,7 +56,9 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=5)
+        # No retries: redis-py's default would back off for seconds after the shutdown
+        # that closes its connection, or while the test has Redis down on purpose.
+        return redis.Redis(port=self.port, socket_timeout=5, retry=Retry(NoBackoff(), 0))
 
     def start(self) -> None:
         """Start it, with the data it saved when it last stopped, if any."""

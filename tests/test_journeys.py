@@ -29,6 +29,8 @@ from articles.slugs import make_slug
 from tests.browser import journey
 from tests.factories import make_article, make_category, make_image
 
+pytestmark = pytest.mark.slow
+
 LANGUAGE_NAMES = dict(django_settings.LANGUAGES)
 PASSWORD = "journey-password-3141"
 AUTHENTICATOR_KEY = "3132333435363738393031323334353637383930"  # the chief editor's app

@@ -15,6 +15,8 @@ from django.utils.http import urlencode
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 from tools.audit import MissingTool, axe_violations, vnu_errors
 
+pytestmark = pytest.mark.slow
+
 EDITIONS = [code for code, _name in settings.LANGUAGES]
 # A word of each edition's title of the article, for a search that finds it.
 SEARCH_WORDS = {"kk": "Астана", "kk-latn": "Astana", "ru": "Астана", "en": "Astana"}
