@@ -1,7 +1,10 @@
 """What every public page's frame (navigation, banner, head links) needs."""
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
@@ -9,12 +12,24 @@ from articles import generation, popularity
 from articles.languages import EDITIONS
 from articles.models import Article, Category
 
+# The addresses every page's frame links to, by name (templates: `{{ site_links.latest }}`).
+SITE_LINKS = ("home", "latest", "authors", "search", "feed", "feed-atom", "feed-json")
+
+
+@functools.cache
+def site_links(language: str) -> dict[str, str]:
+    """Each of SITE_LINKS in `language`, reversed once per process: they never change, and a
+    page would otherwise reverse them all each time it is made."""
+    with translation.override(language):
+        return {name.replace("-", "_"): reverse(f"articles:{name}") for name in SITE_LINKS}
+
 
 def navigation(request: HttpRequest) -> dict:
     # Lazy: the fragments that show them ({% cache %}, keyed by the generation) query
     # only when they are made, and pages that do not render the frame pay nothing.
     return {
         "navigation_categories": Category.objects.all(),
+        "site_links": SimpleLazyObject(lambda: site_links(translation.get_language())),
         "breaking_news": SimpleLazyObject(current_breaking_news),
         "content_generation": SimpleLazyObject(lambda: generation.current().token),
         "ranking_generation": SimpleLazyObject(popularity.ranking_generation),
