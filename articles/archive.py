@@ -39,7 +39,7 @@ from articles.languages import EDITIONS, localized
 from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, Tag
 from articles.models import Image as Picture
 from articles.scripts import fill_variants
-from articles.search import CONFIGS, WEIGHTS
+from articles.search import WEIGHTS, vector_sql
 from articles.slugs import MAX_SLUG_LENGTH, make_slug
 
 BATCH_SIZE = 2_000
@@ -908,23 +908,21 @@ def complete(drafts: list[Draft]) -> None:
     """One UPDATE for what bulk_create cannot write.
 
     The creation and update times (bulk_create stores "now") and, on
-    PostgreSQL, the search vectors, from the row's own text, as
-    search.update_search_vectors() makes them on save. The body's tags go as
-    plain_text() removes them; generated text has no entities to decode.
+    PostgreSQL, the search vectors, from the row's own text through
+    search.vector_sql(), as search.update_search_vectors() makes them on
+    save. The body's tags go as plain_text() removes them; generated text has
+    no entities to decode.
     """
     quote = connection.ops.quote_name
     table = quote(Article._meta.db_table)
     assignments = ["created_at = times.column2", "updated_at = times.column3"]
     if connection.vendor == "postgresql":
         for edition in EDITIONS:
-            texts = {
-                field: f"coalesce({quote(localized(field, edition))}, '')" for field in WEIGHTS
-            }
-            texts["body"] = f"regexp_replace({texts['body']}, '<[^>]*>', '', 'g')"
-            vector = " || ".join(
-                f"setweight(to_tsvector('{CONFIGS[edition]}', {texts[field]}), '{weight}')"
-                for field, weight in WEIGHTS.items()
+            title, lead, body = (
+                f"coalesce({quote(localized(field, edition))}, '')" for field in WEIGHTS
             )
+            body = f"regexp_replace({body}, '<[^>]*>', '', 'g')"
+            vector = vector_sql(edition, title, lead, body)
             assignments.append(f"{quote(localized('search', edition))} = {vector}")
     adapt = connection.ops.adapt_datetimefield_value
     params = [

@@ -58,7 +58,7 @@ from articles.models import (
     Tag,
 )
 from articles.sanitizer import CONTROL_CHARACTERS, clean_body, plain_text
-from articles.search import CONFIGS, WEIGHTS
+from articles.search import vector_sql
 
 FORMAT = "newsroom-content"
 VERSION = 1
@@ -1065,9 +1065,10 @@ def restore_stamped_times(section: Section, instances: list, rows: list[Row]) ->
 def write_search_vectors(articles: list[Article]) -> None:
     """What search.update_search_vectors() writes on save, for a batch of articles at once.
 
-    The same texts (the body as plain text) and weights, in one UPDATE from a
-    VALUES list: an UPDATE per article made the import of a large archive
-    spend most of its time there. PostgreSQL only, like the search columns.
+    The same texts (the body as plain text) through search.vector_sql(), in
+    one UPDATE from a VALUES list: an UPDATE per article made the import of a
+    large archive spend most of its time there. PostgreSQL only, like the
+    search columns.
     """
     if connection.vendor != "postgresql":
         return
@@ -1075,14 +1076,10 @@ def write_search_vectors(articles: list[Article]) -> None:
     table = quote(Article._meta.db_table)
     assignments, column = [], 2
     for code in EDITIONS:
-        vector = []
-        for weight in WEIGHTS.values():
-            vector.append(
-                f"setweight(to_tsvector('{CONFIGS[code]}'::regconfig, texts.column{column}), "
-                f"'{weight}')"
-            )
-            column += 1
-        assignments.append(f"{quote(localized('search', code))} = {' || '.join(vector)}")
+        title, lead, body = (f"texts.column{column + offset}" for offset in range(3))
+        vector = vector_sql(code, title, lead, body)
+        assignments.append(f"{quote(localized('search', code))} = {vector}")
+        column += 3
     params = []
     for article in articles:
         params.append(article.pk)

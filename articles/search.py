@@ -1,11 +1,30 @@
 """Reader search: `/<lang>/search/?q=`.
 
 On PostgreSQL, full-text search over one vector column per edition
-(Article.search_<lang>, GIN-indexed), rewritten on every save by
-update_search_vectors(): title weighs most, then lead, then body. Results are
-ranked and their excerpts highlighted; when the words find nothing, pg_trgm
-finds near-spellings of them in titles (names written several ways). Other
-databases (SQLite in development) get a plain substring match on the same page.
+(Article.search_<lang>), rewritten on every save by update_search_vectors():
+title weighs most, then lead, then body. The newest SEARCH_WINDOW matches
+are ranked and shown a page at a time, their words highlighted; when the
+words find nothing, pg_trgm finds near-spellings of them in titles (names
+written several ways). Other databases (SQLite in development) get a plain
+match of the words on the same page.
+
+What a search costs hardly grows with the archive:
+- newest_matches() looks for the matches a slice of go-live time at a time,
+  newest first. In each slice PostgreSQL reads the newest articles until
+  enough match (a common word) or takes the matches from the GIN index (a
+  rare one): either way about as many rows as the window holds, never every
+  article that has the word.
+- Only the window is ranked, a page of it in one query, and its size is
+  known without counting.
+- Excerpts are highlighted in the lead and the start of the body
+  (EXCERPT_SOURCE characters), never in a whole body.
+
+Letter case never matters. PostgreSQL lowers the text and the query alike;
+SQLite's LIKE lowers ASCII letters only, so there both sides are lowered by
+fold_case(), which each SQLite connection gets as a function. Kazakh Latin
+writes і as ı (capital I) and и as i (capital İ), and PostgreSQL lowers I to
+i: its vectors and queries spell ı as i (migration 0013 rewrote the stored
+ones), so that `Ile`, `ILE` and `ıle` meet.
 
 Adding an edition: give it a text search configuration in CONFIGS, a
 `search_<code>` column on Article, and a migration that indexes and fills it
@@ -14,30 +33,36 @@ Adding an edition: give it a text search configuration in CONFIGS, a
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from html import unescape
 from secrets import token_hex
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import BigIntegerField, F, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import Lookup
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.languages import EDITIONS, language_links, localized
@@ -49,23 +74,36 @@ from articles.sanitizer import looks_like_html, plain_text
 CONFIGS = {"kk": "simple", "kk-latn": "simple", "ru": "russian", "en": "english"}
 PREFIX_MATCHING = {code for code, config in CONFIGS.items() if config == "simple"}
 WEIGHTS = {"title": "A", "lead": "B", "body": "C"}
+# The editions whose vectors and queries spell ı as i (Kazakh Latin: see above).
+DOTLESS_I_AS_I = {"kk-latn"}
 
 MAX_QUERY_LENGTH = 200
 # Matches are ranked among the newest this many: a word found in half the archive
 # costs no more than a rare one, and news readers look for recent stories first.
 SEARCH_WINDOW = 1000
+# The newest matches are looked for in slices of go-live time, newest first: the first
+# as long as it took to publish the newest FIRST_SLICE_ARTICLES, each next one
+# SLICE_GROWTH times longer, the last one reaching back to the oldest.
+FIRST_SLICE_ARTICLES = 3000
+SLICE_GROWTH = 4
+SLICES = 6
+# Articles published in one go (an import) leave the first slice no shorter than this.
+SHORTEST_SLICE = timedelta(hours=1)
 MAX_WORDS = 10
 PAGE_SIZE = 20
 # word_similarity("Ашимбаев", "Әшімбаев ...") is 0.44; unrelated words stay below 0.3.
 NEAR_SPELLING = 0.3
 EXCERPT_CHARACTERS = 240
+# Excerpts are made from the lead and this many characters of the body (markup included).
+EXCERPT_SOURCE = 600
 
 WORD = re.compile(r"[^\W_]+")
 # ts_headline's markers: letters only (the parser keeps them whole) and unguessable,
 # so that no stored text can forge one; escaped text gets <mark> in their place.
 START, STOP = f"hl{token_hex(8)}start", f"hl{token_hex(8)}stop"
 MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
-HTML_TAG = r"<[^>]*>"
+# Tags, a tag cut off by the end of the excerpt's source, and an entity cut off likewise.
+MARKUP = r"<[^>]*(>|$)|&[#0-9A-Za-z]*$"
 
 
 def clean_query(raw: str) -> str:
@@ -86,10 +124,38 @@ def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
+def fold_case(text: str | None) -> str | None:
+    """`text` in lower case as PostgreSQL lowers it (İ to i, not i and a dot), ı as i."""
+    if text is None:
+        return None
+    return text.lower().replace("i\u0307", "i").replace("ı", "i")
+
+
+def as_indexed(text: str, language: str) -> str:
+    """`text` spelled as `language`'s search vectors spell it."""
+    return text.replace("ı", "i") if language in DOTLESS_I_AS_I else text
+
+
+def vector_sql(language: str, title: str, lead: str, body: str) -> str:
+    """SQL making `language`'s search vector from SQL for its title, lead and plain-text body.
+
+    update_search_vectors() writes it on save; articles/archive.py and
+    articles/backup.py write it for many rows at once.
+    """
+    parts = []
+    for text, weight in zip((title, lead, body), WEIGHTS.values(), strict=True):
+        if language in DOTLESS_I_AS_I:
+            text = f"translate({text}, 'ı', 'i')"
+        parts.append(
+            f"setweight(to_tsvector('{CONFIGS[language]}'::regconfig, {text}), '{weight}')"
+        )
+    return " || ".join(parts)
+
+
 def text_search_query(query: str, language: str) -> SearchQuery | None:
     config = CONFIGS[language]
     if language in PREFIX_MATCHING:
-        words = words_of(query)
+        words = words_of(as_indexed(query, language))
         if not words:
             return None
         # Safe as raw tsquery syntax: each word is letters and digits only.
@@ -98,60 +164,152 @@ def text_search_query(query: str, language: str) -> SearchQuery | None:
     return SearchQuery(query, config=config, search_type="websearch")
 
 
-def full_text_matches(query: str, language: str) -> QuerySet[Article]:
-    """Live articles matching the query's words, best first, with highlighted text."""
-    search_query = text_search_query(query, language)
-    if search_query is None:
-        return Article.objects.none()
-    vector = F(localized("search", language))
-    config = CONFIGS[language]
-    body_text = Func(
-        F(localized("body", language)),
-        Value(HTML_TAG),
+def highlight_query(query: str, language: str, search_query: SearchQuery) -> SearchQuery:
+    """What highlights mark: the words searched, and in Kazakh Latin also as typed (with ı)."""
+    if language not in DOTLESS_I_AS_I:
+        return search_query
+    spellings = {*words_of(query), *words_of(as_indexed(query, language))}
+    prefixes = " | ".join(f"{word}:*" for word in sorted(spellings))
+    return SearchQuery(prefixes, config=CONFIGS[language], search_type="raw")
+
+
+def slice_bounds(language: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """When about the FIRST_SLICE_ARTICLES-th newest and the oldest live article went live.
+
+    The first is None in a smaller archive, both are None in an empty one.
+    """
+    # Read from the index of status and go-live time alone: slices need no precision.
+    published_at = localized("published_at", language)
+    live = Article.objects.filter(
+        status=Article.Status.PUBLISHED, **{f"{published_at}__lte": now}
+    ).values_list(published_at, flat=True)
+    start = live.order_by(f"-{published_at}")[FIRST_SLICE_ARTICLES - 1 : FIRST_SLICE_ARTICLES]
+    times = list(start.union(live.order_by(published_at)[:1], all=True).order_by())
+    if not times:
+        return None, None
+    return (max(times) if len(times) == 2 else None), min(times)
+
+
+def time_slices(
+    now: datetime, start: datetime | None, oldest: datetime | None
+) -> Iterator[tuple[datetime | None, datetime | None]]:
+    """(older, newer) bounds of go-live time, the newest slice first; None leaves a side open.
+
+    The first slice begins at `start` (without one, a single slice holds all);
+    the one that would reach back past `oldest` is the last.
+    """
+    newer = None
+    if start is not None:
+        length = max(now - start, SHORTEST_SLICE)
+        for _number in range(SLICES - 1):
+            older = (newer or now) - length
+            if older <= oldest:
+                break
+            yield older, newer
+            newer, length = older, length * SLICE_GROWTH
+    yield None, newer
+
+
+def newest_matches(search_query: SearchQuery, language: str) -> list[int]:
+    """The ids of the newest SEARCH_WINDOW live articles matching, newest first.
+
+    A slice of go-live time at a time, so that the rows read stay near the
+    window's size, whether PostgreSQL reads a slice's newest articles until
+    enough match (a common word) or the matches from the index (a rare one).
+    """
+    published_at = localized("published_at", language)
+    matches = Article.objects.public(language).filter(
+        **{localized("search", language): search_query}
+    )
+    now = timezone.now()
+    found: list[int] = []
+    for older, newer in time_slices(now, *slice_bounds(language, now)):
+        in_slice = matches
+        if older is not None:
+            in_slice = in_slice.filter(**{f"{published_at}__gte": older})
+        if newer is not None:
+            in_slice = in_slice.filter(**{f"{published_at}__lt": newer})
+        found += in_slice.values_list("pk", flat=True)[: SEARCH_WINDOW - len(found)]
+        if len(found) >= SEARCH_WINDOW:
+            break
+    return found
+
+
+class AnyOf(Lookup):
+    """`lhs = ANY(rhs)`, `rhs` an array of ids.
+
+    One parameter rather than a thousand (cheaper to send and to plan), and
+    PostgreSQL reads the rows in the order of their ids, close to where they lie.
+    """
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs}::bigint[])", (*lhs_params, *rhs_params)
+
+
+class RankedMatches:
+    """Articles `pks`, best match first, for a Paginator: each page of them is one query."""
+
+    def __init__(self, pks: list[int], query: str, language: str) -> None:
+        self.pks = pks
+        self.language = language
+        self.search_query = text_search_query(query, language)
+        self.highlight_query = highlight_query(query, language, self.search_query)
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, page: slice) -> list[Article]:
+        language = self.language
+        rank = SearchRank(F(localized("search", language)), self.search_query)
+        order = ("-rank", f"-{localized('published_at', language)}", "-id")
+        # The window is ranked on its ids alone; only the page's rows are read whole.
+        best = (
+            Article.objects.public(language)
+            .filter(AnyOf(F("pk"), Value(self.pks, output_field=ArrayField(BigIntegerField()))))
+            .annotate(rank=rank)
+            .order_by(*order)
+            .values("pk")[page]
+        )
+        markers = {"config": CONFIGS[language], "start_sel": START, "stop_sel": STOP}
+        return list(
+            Article.objects.public(language)
+            .for_listing(language)
+            .filter(pk__in=best)
+            .annotate(
+                rank=rank,
+                marked_title=SearchHeadline(
+                    localized("title", language),
+                    self.highlight_query,
+                    highlight_all=True,
+                    **markers,
+                ),
+                marked_excerpt=SearchHeadline(
+                    excerpt_source(language),
+                    self.highlight_query,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                    **markers,
+                ),
+            )
+            .order_by(*order)
+        )
+
+
+def excerpt_source(language: str) -> Concat:
+    """The text excerpts are made from: the lead and the start of the body, without markup."""
+    body_start = Func(
+        Left(localized("body", language), EXCERPT_SOURCE),
+        Value(MARKUP),
         Value(" "),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
     )
-    # Read once, as a list: counting and ranking them then cost no second index scan.
-    newest_matches = list(
-        Article.objects.public(language)
-        .filter(**{localized("search", language): search_query})
-        .values_list("pk", flat=True)[:SEARCH_WINDOW]
-    )
-    return (
-        Article.objects.public(language)
-        .for_listing()
-        .filter(pk__in=newest_matches)
-        .annotate(
-            rank=SearchRank(vector, search_query),
-            marked_title=SearchHeadline(
-                localized("title", language),
-                search_query,
-                config=config,
-                start_sel=START,
-                stop_sel=STOP,
-                highlight_all=True,
-            ),
-            marked_excerpt=SearchHeadline(
-                Concat(
-                    F(localized("lead", language)),
-                    Value(" "),
-                    body_text,
-                    output_field=TextField(),
-                ),
-                search_query,
-                config=config,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", f"-{localized('published_at', language)}", "-id")
-    )
+    return Concat(F(localized("lead", language)), Value(" "), body_start, output_field=TextField())
 
 
 def near_spellings(query: str, language: str) -> QuerySet[Article]:
@@ -181,21 +339,31 @@ def similar_word_threshold(sender, connection, **kwargs) -> None:
             )
 
 
-def plain_matches(query: str, language: str) -> QuerySet[Article]:
-    """Live articles containing every word of the query, newest first (no full-text search).
+@receiver(connection_created, dispatch_uid="articles.search.fold_case_on_sqlite")
+def fold_case_on_sqlite(sender, connection, **kwargs) -> None:
+    """Give SQLite fold_case() as an SQL function (its own lower() knows ASCII only)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("fold_case", 1, fold_case, deterministic=True)
 
-    SQLite compares case only for ASCII letters, so each word is also tried
-    in lower case and capitalized.
-    """
+
+class FoldedCase(Func):
+    """fold_case() in SQL, on SQLite (see fold_case_on_sqlite())."""
+
+    function = "fold_case"
+    output_field = TextField()
+
+
+def plain_matches(query: str, language: str) -> QuerySet[Article]:
+    """Live articles containing every word of the query in any case, newest first (SQLite)."""
     words = words_of(query)
     if not words:
         return Article.objects.none()
-    matches = Article.objects.public(language).for_listing()
+    folded = {f"folded_{field}": FoldedCase(localized(field, language)) for field in WEIGHTS}
+    matches = Article.objects.public(language).for_listing().alias(**folded)
     for word in words:
         anywhere = Q()
-        for spelling in {word, word.lower(), word.capitalize()}:
-            for field in WEIGHTS:
-                anywhere |= Q(**{f"{localized(field, language)}__icontains": spelling})
+        for name in folded:
+            anywhere |= Q(**{f"{name}__contains": fold_case(word)})
         matches = matches.filter(anywhere)
     return matches
 
@@ -204,10 +372,12 @@ def paginate(query: str, language: str) -> tuple[Paginator, bool]:
     """The matches, a page at a time, and whether they are near-spellings of the words."""
     if not uses_full_text_search():
         return Paginator(plain_matches(query, language), PAGE_SIZE), False
-    paginator = Paginator(full_text_matches(query, language), PAGE_SIZE)
-    if paginator.count == 0 and words_of(query):
+    search_query = text_search_query(query, language)
+    if search_query is not None and (pks := newest_matches(search_query, language)):
+        return Paginator(RankedMatches(pks, query, language), PAGE_SIZE), False
+    if words_of(query):
         return Paginator(near_spellings(query, language), PAGE_SIZE), True
-    return paginator, False
+    return Paginator([], PAGE_SIZE), False
 
 
 def highlighted(text: str, pattern: re.Pattern) -> SafeString:
@@ -243,7 +413,8 @@ def add_highlights(articles: list[Article], query: str, language: str) -> None:
     )
     for article in articles:
         if hasattr(article, "marked_excerpt"):
-            excerpt = article.marked_excerpt or ""
+            # The tags removed from the body's start left spaces behind.
+            excerpt = " ".join((article.marked_excerpt or "").split())
             if looks_like_html(article.body_in(language)):
                 excerpt = unescape(excerpt)  # the body's entities, its tags already removed
             article.highlighted_title = highlighted(article.marked_title or "", MARKED)
@@ -263,6 +434,8 @@ def search_url(query: str) -> str:
     return f"{url}?{urlencode({'q': query})}" if query else url
 
 
+# Never kept by a browser, proxy or the page cache: results change with every publication.
+@never_cache
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
@@ -298,10 +471,9 @@ def update_search_vectors(sender, instance: Article, using: str, **kwargs) -> No
     vectors = {}
     for code in EDITIONS:
         title, lead, body = instance.text_in(code)
-        texts = {"title": title, "lead": lead, "body": plain_text(body)}
-        vector = None
-        for field, weight in WEIGHTS.items():
-            part = SearchVector(Value(texts[field]), config=CONFIGS[code], weight=weight)
-            vector = part if vector is None else vector + part
-        vectors[localized("search", code)] = vector
+        vectors[localized("search", code)] = RawSQL(
+            vector_sql(code, "%s::text", "%s::text", "%s::text"),
+            (title, lead, plain_text(body)),
+            output_field=SearchVectorField(),
+        )
     Article.objects.using(using).filter(pk=instance.pk).update(**vectors)

@@ -142,6 +142,44 @@ def test_a_word_in_many_articles_is_ranked_among_its_newest_matches(client, monk
 
 
 @on_postgresql
+@pytest.mark.parametrize("first_slice_articles", [1, 10_000])
+def test_the_newest_matches_are_found_however_far_apart_in_time(
+    client, monkeypatch, first_slice_articles
+):
+    """They are looked for a slice of go-live time at a time: many slices, or a single one."""
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
+    monkeypatch.setattr(search_module, "FIRST_SLICE_ARTICLES", first_slice_articles)
+    now = timezone.now()
+    ages = [
+        timedelta(days=2),
+        timedelta(days=60),
+        timedelta(days=3 * 365),
+        timedelta(days=11 * 365),
+    ]
+    articles = [make_article(title_ru="Бюджет", published_at_ru=now - age) for age in ages]
+
+    response = search(client, "бюджет")
+
+    assert found(response) == articles[:3]
+    assert response.context["paginator"].count == 3
+
+
+@on_postgresql
+def test_a_word_deep_in_a_long_body_is_found_and_the_excerpt_begins_with_the_lead(client):
+    paragraphs = "".join(f"<p>Абзац номер {number} о погоде.</p>" for number in range(200))
+    article = make_article(
+        lead_ru="Вступление к статье.", body_ru=f"{paragraphs}<p>Здесь живёт вомбат.</p>"
+    )
+
+    response = search(client, "вомбат")
+
+    assert found(response) == [article]
+    assert str(response.context["articles"][0].excerpt).startswith("Вступление к статье. Абзац")
+
+
+@on_postgresql
 def test_a_near_spelling_of_a_name_finds_the_article(client):
     article = make_article(title_kk="Әшімбаев сенатта сөйледі")
 
@@ -149,6 +187,34 @@ def test_a_near_spelling_of_a_name_finds_the_article(client):
 
     assert found(response) == [article]
     assert response.context["near"] is True
+
+
+@pytest.mark.parametrize(
+    ("language", "spellings"),
+    [
+        ("kk", ["АСТАНА", "астана", "Астана"]),
+        ("ru", ["АСТАНА", "астана", "Астана"]),
+        ("en", ["ALMATY", "almaty", "Almaty"]),
+        ("kk", ["ӨСКЕМЕН", "өскемен", "Өскемен"]),
+        ("kk", ["ӘҒҚҢҰҮҺІ", "әғқңұүһі", "Әғқңұүһі"]),
+        ("kk-latn", ["ӨСКЕМЕН", "өскемен", "Өскемен"]),
+        # Kazakh Latin: І is I, і is ı; и is i, И is İ.
+        ("kk-latn", ["ІЛЕ", "іле", "Іле"]),
+        ("kk-latn", ["ИРТЫШ", "иртыш", "Иртыш"]),
+    ],
+)
+def test_letter_case_does_not_matter_in_any_edition(client, language, spellings):
+    source = "kk" if language == "kk-latn" else language
+    articles = [
+        make_article(**{f"title_{source}": f"Новость {spellings[0]}"}),
+        make_article(**{f"lead_{source}": f"Тема: {spellings[1]}."}),
+        make_article(**{f"body_{source}": f"<p>Вчера в {spellings[2]}.</p>"}),
+    ]
+    make_article()
+
+    for spelling in spellings:
+        query = to_latin(spelling) if language == "kk-latn" else spelling
+        assert set(found(search(client, query, language))) == set(articles), query
 
 
 @pytest.mark.parametrize("language", EDITIONS)
@@ -211,6 +277,15 @@ def test_the_matched_word_is_marked_and_stored_markup_is_escaped(client):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<script>alert(1)" not in page
     assert "<img src=x" not in page
+
+
+def test_the_matched_word_is_marked_whatever_its_letter_case(client):
+    make_article(title_ru="Ветер и солнце", lead_ru="Сильный ветер.")
+
+    page = search(client, "ВЕТЕР").content.decode()
+
+    assert "<mark>Ветер</mark> и солнце" in page
+    assert "Сильный <mark>ветер</mark>" in page
 
 
 def test_results_come_a_page_at_a_time_and_the_links_keep_the_query(client):
@@ -278,6 +353,14 @@ def test_the_language_switcher_keeps_the_query(client):
 
     assert 'href="/en/search/?q=quokka+%26+co"' in page
     assert 'href="/kk-latn/search/?q=quokka+%26+co"' in page
+
+
+def test_search_pages_are_never_kept_by_browsers_or_caches(client):
+    titled("quokka")
+
+    cache_control = search(client, "quokka")["Cache-Control"]
+
+    assert "no-store" in cache_control and "private" in cache_control
 
 
 def test_search_answers_get_only(client):
