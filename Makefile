@@ -33,7 +33,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 # The Latin-script Kazakh interface is the Kazakh one, transliterated.
-$(LATIN_CATALOG): locale/kk/LC_MESSAGES/django.po articles/transliteration.py $(INSTALLED)
+$(LATIN_CATALOG): locale/kk/LC_MESSAGES/django.po articles/editions/transliteration.py $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py build_latin_catalog
 
 # Serve the site with demo content on the embedded SQLite database.

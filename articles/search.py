@@ -65,9 +65,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from articles.languages import EDITIONS, language_links, localized
+from articles.editions.languages import EDITIONS, language_links, localized
+from articles.media.sanitizer import looks_like_html, plain_text
 from articles.models import Article
-from articles.sanitizer import looks_like_html, plain_text
 
 # PostgreSQL has no Kazakh configuration: `simple` (lowercasing only) with prefix
 # matching, so that "өзгеріс" finds "өзгерістер".
@@ -139,8 +139,8 @@ def as_indexed(text: str, language: str) -> str:
 def vector_sql(language: str, title: str, lead: str, body: str) -> str:
     """SQL making `language`'s search vector from SQL for its title, lead and plain-text body.
 
-    update_search_vectors() writes it on save; articles/archive.py and
-    articles/backup.py write it for many rows at once.
+    update_search_vectors() writes it on save; articles/demo/archive.py and
+    articles/interchange/backup.py write it for many rows at once.
     """
     parts = []
     for text, weight in zip((title, lead, body), WEIGHTS.values(), strict=True):

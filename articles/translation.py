@@ -1,12 +1,12 @@
 """Which fields readers see in their own language (django-modeltranslation).
 
 Each field listed gets one column per edition in settings.LANGUAGES, script
-variants included (their columns are filled on save, see articles/scripts.py).
+variants included (their columns are filled on save, see articles/editions/scripts.py).
 """
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.languages import LANGUAGE_CODES
+from articles.editions.languages import LANGUAGE_CODES
 from articles.models import Article, Author, Category, Image, Tag
 
 # A name in every written language; script variants are filled from their source.

@@ -13,7 +13,7 @@ from typing import Any
 from django.dispatch import Signal
 from django.utils import timezone
 
-from articles.languages import LANGUAGE_CODES, localized
+from articles.editions.languages import LANGUAGE_CODES, localized
 from articles.models import Article
 
 # Sent with action (a DeskAction), target (the model instance), request or user

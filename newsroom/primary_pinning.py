@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 
+from articles.caching import generation
 from newsroom import routers
 
 PIN_COOKIE = "newsroom_primary"
@@ -33,6 +34,9 @@ class PrimaryPinningMiddleware:
         if not routers.has_replica():
             raise MiddlewareNotUsed
         self.get_response = get_response
+        generation.content_committed.connect(
+            note_content_written, weak=False, dispatch_uid="primary_pinning.content_committed"
+        )
 
     def __call__(self, request):
         with routers.read_from_primary():
@@ -69,7 +73,7 @@ def may_read_from_replica(request) -> bool:
     )
 
 
-def note_content_written() -> None:
+def note_content_written(**kwargs) -> None:
     """Content was saved (committed): for REPLICA_LAG_SECONDS pages are made from the primary."""
     cache.set(WRITTEN_AT_KEY, time.time(), settings.REPLICA_LAG_SECONDS)
 

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # Outside the page cache, so that a cached page carries the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Early: a 304 or a cached page costs no further work.
-    "articles.http_cache.PageCacheMiddleware",
+    "articles.caching.http_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "articles.context_processors.navigation",
+                "articles.public.context_processors.navigation",
             ],
         },
     },
@@ -153,7 +153,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Caching that never serves stale news (README, "Caching"). Kept pages and fragments
-# belong to the content generation (articles/generation.py), which every change renews;
+# belong to the content generation (articles/caching/generation.py), which every change renews;
 # these are only upper bounds. Without Redis each process has its own cache, so a change
 # made in another process shows after at most CONTENT_CACHE_SECONDS there: keep it short.
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=3600 if REDIS_URL else 5)
@@ -188,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: declared here and nowhere else. Adding one is this list plus
 # `manage.py makemigrations articles` (modeltranslation adds its columns).
 # Each is a public edition at /<code>/; a script variant is an edition made
-# automatically from another language's text (articles/scripts.py), which
+# automatically from another language's text (articles/editions/scripts.py), which
 # editors never type: Kazakh in the 2021 Latin alphabet, from Kazakh.
 LANGUAGE_CODE = "kk"
 LANGUAGES = [

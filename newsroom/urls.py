@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from articles import preview, sitemaps
+from articles.public import preview, sitemaps
 from newsroom.health import healthz
 
 admin.site.site_header = _("Newsroom: editors' desk")
@@ -41,7 +41,7 @@ urlpatterns = [
         sitemaps.sitemap,
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    *i18n_patterns(path("", include("articles.urls"))),
+    *i18n_patterns(path("", include("articles.public.urls"))),
 ]
 
 if settings.DEBUG:

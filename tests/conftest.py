@@ -13,7 +13,7 @@ def _empty_cache():
     """Each test starts with an empty cache (in CI's second pass, a Redis database of its own)."""
     from django.core.cache import cache
 
-    from articles import popularity
+    from articles.public import popularity
 
     cache.clear()
     popularity.take_buffered()  # nor any views counted in memory

@@ -9,7 +9,7 @@ posted back as rendered: the role's own form, and the chief editor's form
 with every text changed and every box ticked, as an attacker who knows the
 desk would post it. Whatever the answer, the content may change only
 within what the role may do (SCOPES below, written from README's table of
-roles, not from articles/roles.py): so a hole on any write path, today's
+roles, not from articles/desk/roles.py): so a hole on any write path, today's
 or tomorrow's, shows here.
 """
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import generation, popularity
+from articles.caching import generation
 from articles.models import Article, Byline
 from tests.factories import make_article, make_author, make_category, make_tag
 
@@ -142,7 +142,7 @@ def test_a_page_kept_in_the_cache_costs_one_round_trip_and_no_query(client):
         again, trips = round_trips(lambda: client.get(address))
     # The generation, the rankings and the page, together.
     (trip,) = trips
-    assert {generation.KEY, popularity.RANKING_GENERATION} < set(trip)
+    assert {generation.KEY, generation.RANKING_KEY} < set(trip)
     assert len(queries) == 0
     assert again.content == first.content
 

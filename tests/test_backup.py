@@ -18,8 +18,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from modeltranslation.translator import translator
 
-from articles import backup, generation, popularity, sitemaps
-from articles.languages import EDITIONS
+from articles.caching import generation
+from articles.editions.languages import EDITIONS
+from articles.interchange import backup
 from articles.models import (
     Article,
     ArticleViews,
@@ -30,6 +31,7 @@ from articles.models import (
     RetiredSlug,
     Tag,
 )
+from articles.public import popularity, sitemaps
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -169,7 +169,7 @@ def test_a_cached_page_costs_no_query_and_is_the_same_page(client, warm_site):
 
 
 def test_new_most_read_counts_show_on_a_kept_home_page_at_once(client, settings):
-    from articles import popularity
+    from articles.public import popularity
 
     settings.CONTENT_CACHE_SECONDS = 3600  # the content generation outlives the change
     # At noon: the flush stays within the same day of most-read.
@@ -219,7 +219,7 @@ def test_editors_pages_are_made_for_them_and_kept_by_no_one(client, admin_user, 
 
 
 def test_a_cached_article_page_still_counts_its_readers(client, settings):
-    from articles import popularity
+    from articles.public import popularity
 
     article = make_article(title_en="Read me")
     for _ in range(3):
@@ -281,7 +281,7 @@ def test_the_health_check_touches_no_database(client):
 
 def test_readers_reading_change_the_validators_of_ranked_pages_only(client):
     """Feeds and lists show no most-read list: new counts leave their ETag alone."""
-    from articles import popularity
+    from articles.public import popularity
 
     article = make_article()
     feed, home = client.get("/en/rss/"), client.get("/en/")

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from articles.collation import alphabetical, kazakh_sort_key, sorted_kazakh
+from articles.editions.collation import alphabetical, kazakh_sort_key, sorted_kazakh
 
 CYRILLIC_ALPHABET = (
     "а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ъ ы і ь э ю я"

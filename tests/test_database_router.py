@@ -21,8 +21,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ArticleViews, Category
-from articles.popularity import flush_views, record_view
-from articles.preview import preview_path
+from articles.public.popularity import flush_views, record_view
+from articles.public.preview import preview_path
 from newsroom import routers
 from newsroom.primary_pinning import PIN_COOKIE, PrimaryPinningMiddleware
 from tests.desk import change_form_data, change_url, make_user, signed_in

@@ -29,7 +29,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from articles.preview import preview_path
+from articles.public.preview import preview_path
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_category
 
@@ -150,7 +150,7 @@ class Varnish:
         return self.request("GET", path, {name.replace("_", "-"): v for name, v in headers.items()})
 
     def purge(self, keys: str, source: str = "127.0.0.1", **headers: str) -> Answer:
-        """What the site sends: PURGE / with the keys (articles.edge)."""
+        """What the site sends: PURGE / with the keys (articles.caching.edge)."""
         headers = {"xkey-purge": keys, **{name.replace("_", "-"): v for name, v in headers.items()}}
         return self.request("PURGE", "/", headers, source=source)
 

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
-from articles.languages import EDITIONS, LANGUAGE_CODES
-from articles.preview import preview_path
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES
+from articles.public.preview import preview_path
 from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 from tests.fixtures.hostile_html import CORPUS

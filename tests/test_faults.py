@@ -26,8 +26,10 @@ from django.urls import reverse
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from articles import generation, popularity, presence
+from articles.caching import generation
+from articles.desk import presence
 from articles.models import Article, Byline
+from articles.public import popularity
 from newsroom import redis_cache
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_tag
@@ -455,7 +457,7 @@ def test_an_import_cut_short_keeps_the_files_before_and_changes_nothing_after(
     def fail(name):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("articles.importers.find_or_create_author", fail)
+    monkeypatch.setattr("articles.interchange.importers.find_or_create_author", fail)
     kazakh = LEGACY / "kk-ekonomika.txt"  # no author: imported before the failure
     with pytest.raises(RuntimeError):
         call_command("import_legacy", kazakh, corrected, stdout=StringIO())

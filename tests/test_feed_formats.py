@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.languages import language_tag
+from articles.editions.languages import language_tag
+from articles.media.sanitizer import render_body
 from articles.models import Article
-from articles.sanitizer import render_body
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
 pytestmark = pytest.mark.django_db

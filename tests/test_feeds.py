@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles import generation
-from articles.feeds import FEED_LENGTH
+from articles.caching import generation
 from articles.models import Article, Category
+from articles.public.feeds import FEED_LENGTH
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles.archive import (
+from articles.demo.archive import (
     AUTHORS,
     CATEGORIES,
     DRAFT,
@@ -22,10 +22,10 @@ from articles.archive import (
     WITHDRAWN,
     Archive,
 )
-from articles.languages import EDITIONS, LANGUAGE_CODES, localized
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
+from articles.editions.slugs import make_slug
+from articles.editions.transliteration import to_latin
 from articles.models import Article, Author, Byline, Category, Tag
-from articles.slugs import make_slug
-from articles.transliteration import to_latin
 
 pytestmark = pytest.mark.django_db
 

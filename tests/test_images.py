@@ -21,7 +21,7 @@ from django.utils import translation
 from PIL import ExifTags, ImageCms, features
 from PIL import Image as Pillow
 
-from articles import images
+from articles.media import images
 from articles.models import Image
 from articles.templatetags import pictures
 from tests.desk import signed_in

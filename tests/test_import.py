@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.importers import LegacyFormatError, detect_language, parse_legacy_article
+from articles.interchange.importers import LegacyFormatError, detect_language, parse_legacy_article
 from articles.models import Article, Author
 from tests.factories import make_author
 
@@ -224,7 +224,7 @@ def test_a_file_that_fails_midway_leaves_nothing_behind(monkeypatch):
     def fail(name):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("articles.importers.find_or_create_author", fail)
+    monkeypatch.setattr("articles.interchange.importers.find_or_create_author", fail)
 
     with pytest.raises(RuntimeError):
         run_import(ENGLISH)

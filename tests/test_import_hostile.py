@@ -26,11 +26,11 @@ from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles import backup
-from articles.feeds import FEED_LENGTH
-from articles.languages import EDITIONS
+from articles.editions.languages import EDITIONS
+from articles.interchange import backup
+from articles.media.sanitizer import CONTROL_CHARACTERS, clean_body
 from articles.models import Article, Image
-from articles.sanitizer import CONTROL_CHARACTERS, clean_body
+from articles.public.feeds import FEED_LENGTH
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 from tests.fixtures.hostile_html import CORPUS
 from tests.test_backup import (

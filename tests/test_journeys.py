@@ -23,9 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from articles.editions.slugs import make_slug
 from articles.models import Article
 from articles.models import Image as Picture
-from articles.slugs import make_slug
 from tests.browser import journey
 from tests.factories import make_article, make_category, make_image
 

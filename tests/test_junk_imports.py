@@ -18,7 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image as PillowImage
 
-from articles.importers import MAX_FILE_MEGABYTES
+from articles.interchange.importers import MAX_FILE_MEGABYTES
 from articles.models import Article, Author, Byline
 
 pytestmark = pytest.mark.django_db

@@ -27,10 +27,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from articles.languages import EDITIONS
+from articles.editions.languages import EDITIONS
 from articles.models import Article
-from articles.pagination import PARAMETERS, Cursor
-from articles.preview import make_preview_token
+from articles.public.pagination import PARAMETERS, Cursor
+from articles.public.preview import make_preview_token
 from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def slugs_of(thing) -> list[str]:
 @pytest.fixture
 def site(monkeypatch) -> Site:
     """Articles live in every language (lists of pages), one in Kazakh only, and hidden ones."""
-    monkeypatch.setattr("articles.pagination.PAGE_SIZE", 2)
+    monkeypatch.setattr("articles.public.pagination.PAGE_SIZE", 2)
     monkeypatch.setattr("articles.search.PAGE_SIZE", 2)
     category = make_category(slug_en="former-name")
     category.slug_en = "current-name"  # the former slug keeps answering (301)
@@ -254,7 +254,7 @@ def parameter_values(converter, site: Site, template: str):
 
 
 QUERY_NAMES = sorted(PARAMETERS) + ["page", "q", "p", "format", "lang", "utm_source"]
-# What a keyset cursor looks like (articles/pagination.py), up to its longest numbers:
+# What a keyset cursor looks like (articles/public/pagination.py), up to its longest numbers:
 # 17 digits of microseconds reach past the calendar both ways.
 cursors = st.builds(
     lambda microseconds, pk: f"{microseconds}.{pk}",

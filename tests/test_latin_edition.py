@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.preview import preview_url
+from articles.public.preview import preview_url
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_category, make_image
 

@@ -106,7 +106,7 @@ class Site:
 @pytest.fixture
 def site(monkeypatch) -> Site:
     # Small pages, so that a handful of articles spreads over several pages of each list.
-    monkeypatch.setattr("articles.pagination.PAGE_SIZE", PAGE_SIZE)
+    monkeypatch.setattr("articles.public.pagination.PAGE_SIZE", PAGE_SIZE)
     category, author, tag = make_category(), make_author(), make_tag()
     public = [
         make_article(category=category, authors=[author], featured=number < 2)

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles.pagination import Cursor
+from articles.public.pagination import Cursor
 from tests.factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_hreflang_lists_live_languages_and_x_default(client):
 
 
 def test_previews_carry_no_structured_data_or_canonical(client, article):
-    from articles.preview import preview_url
+    from articles.public.preview import preview_url
 
     page = client.get(preview_url(article, "en").removeprefix(settings.SITE_URL)).content.decode()
     assert structured_data(page) == []

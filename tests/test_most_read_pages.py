@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import popularity
+from articles.public import popularity
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.pagination import PAGE_SIZE, Cursor
+from articles.public.pagination import PAGE_SIZE, Cursor
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from articles import popularity
 from articles.models import LANGUAGE_CODES, Article, ArticleViews
-from articles.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
+from articles.public import popularity
+from articles.public.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
 from tests.factories import make_article, make_category
 from tests.test_faults import cache_in_redis, redis_server  # noqa: F401 (fixtures)
 

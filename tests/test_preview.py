@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from articles.models import Article
-from articles.preview import (
+from articles.public.preview import (
     SALT,
     InvalidPreviewToken,
     make_preview_token,

@@ -5,8 +5,14 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 
+from articles.media.sanitizer import (
+    clean_body,
+    looks_like_html,
+    plain_text,
+    render_body,
+    sanitize_html,
+)
 from articles.models import Article
-from articles.sanitizer import clean_body, looks_like_html, plain_text, render_body, sanitize_html
 from tests.factories import make_article
 from tests.fixtures.hostile_html import CORPUS
 
@@ -256,7 +262,7 @@ def test_the_filter_escapes_plain_text():
 
 
 def test_a_plain_text_body_reaches_the_editor_as_escaped_paragraphs():
-    from articles.sanitizer import as_editable_html
+    from articles.media.sanitizer import as_editable_html
 
     assert as_editable_html("First <b>\n\nSecond") == "<p>First &lt;b&gt;</p>\n\n<p>Second</p>"
     assert as_editable_html("<p>Already rich</p>") == "<p>Already rich</p>"

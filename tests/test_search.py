@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.languages import EDITIONS
+from articles.editions.languages import EDITIONS
+from articles.editions.transliteration import to_latin
 from articles.models import Article
 from articles.search import MAX_QUERY_LENGTH, PAGE_SIZE
-from articles.transliteration import to_latin
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db

@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as Pillow
 
-from articles import images
+from articles.media import images
 from articles.models import Image
-from articles.preview import preview_path
+from articles.public.preview import preview_path
 from tests import desk
 from tests.desk import authenticator_of, make_user, next_code
 from tests.factories import make_article, make_author, make_category, make_image, make_tag

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.languages import EDITIONS
+from articles.editions.languages import EDITIONS
 from articles.models import Article, Author, Category, Tag
-from articles.sitemaps import ArticleSitemap
+from articles.public.sitemaps import ArticleSitemap
 from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.slugs import make_slug
+from articles.editions.slugs import make_slug
 from tests.desk import change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_category
 

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from articles.transliteration import kazakh_slug_text, to_ascii_slug_text, to_latin
+from articles.editions.transliteration import kazakh_slug_text, to_ascii_slug_text, to_latin
 
 # The test vectors of /work/shared/kazakh.md, section 1.
 VECTORS = [

@@ -75,7 +75,7 @@ def title_words(language: str, count: int, common: int, seed: int) -> dict[str, 
     "drawn": `count` of the distinct words, at random (as `make bench` draws
     them); "common": the `common` most frequent, found in the most articles.
     """
-    from articles.languages import localized
+    from articles.editions.languages import localized
     from articles.models import Article
 
     titles = Article.objects.public(language).values_list(localized("title", language), flat=True)

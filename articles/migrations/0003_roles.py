@@ -1,4 +1,4 @@
-"""The desk's roles as groups with their model permissions (see articles/roles.py)."""
+"""The desk's roles as groups with their model permissions (see articles/desk/roles.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

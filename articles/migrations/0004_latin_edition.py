@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 from slugify import slugify
 
-from articles.transliteration import kazakh_slug_text, to_latin
+from articles.editions.transliteration import kazakh_slug_text, to_latin
 
 ARTICLE_TEXT = ["title", "lead", "body", "cover_caption", "correction"]
 ARTICLE_COPIED = ["slug", "published_at", "text_changed_at", "revised_at"]

@@ -2,7 +2,7 @@
 
 import articles.models
 import django.db.models.deletion
-import articles.images
+import articles.media.images
 from django.db import migrations, models
 
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Image',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', upload_to='images/%Y/%m/', validators=[articles.images.validate_upload], verbose_name='image', width_field='width')),
+                ('file', models.ImageField(height_field='height', upload_to='images/%Y/%m/', validators=[articles.media.images.validate_upload], verbose_name='image', width_field='width')),
                 ('width', models.PositiveIntegerField(editable=False, null=True)),
                 ('height', models.PositiveIntegerField(editable=False, null=True)),
                 ('alt', models.CharField(blank=True, help_text='What the picture shows, for readers who cannot see it. Needed in every language an article using it is published in.', max_length=300, verbose_name='alt text')),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('caption_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='caption')),
                 ('caption_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='caption')),
                 ('credit', models.CharField(blank=True, help_text='Who took or owns the picture.', max_length=200, verbose_name='credit')),
-                ('renditions', models.JSONField(blank=True, default=dict, editable=False, help_text='The resized copies served to readers (articles/images.py).')),
+                ('renditions', models.JSONField(blank=True, default=dict, editable=False, help_text='The resized copies served to readers (articles/media/images.py).')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
             ],
             options={

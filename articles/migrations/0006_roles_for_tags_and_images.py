@@ -1,4 +1,4 @@
-"""The roles' permissions on tags and the media library (see articles/roles.py)."""
+"""The roles' permissions on tags and the media library (see articles/desk/roles.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -22,7 +22,7 @@ def vector_sql(suffix: str, config: str) -> str:
 def create_indexes_and_backfill(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from articles.sanitizer import plain_text
+    from articles.media.sanitizer import plain_text
 
     Article = apps.get_model("articles", "Article")
     table = schema_editor.quote_name(Article._meta.db_table)

@@ -1,7 +1,7 @@
 """Who uploaded each picture (their own unused ones are theirs to change), photos checked like
-pictures, and translators may upload pictures as authors do (see articles/roles.py)."""
+pictures, and translators may upload pictures as authors do (see articles/desk/roles.py)."""
 
-import articles.images
+import articles.media.images
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='author',
             name='photo',
-            field=models.ImageField(blank=True, upload_to='authors/', validators=[articles.images.validate_upload], verbose_name='photo'),
+            field=models.ImageField(blank=True, upload_to='authors/', validators=[articles.media.images.validate_upload], verbose_name='photo'),
         ),
         migrations.RunPython(let_translators_upload, forbid_translators_upload),
     ]

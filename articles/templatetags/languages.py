@@ -1,6 +1,6 @@
 from django import template
 
-from articles.languages import language_tag as bcp47_tag
+from articles.editions.languages import language_tag as bcp47_tag
 
 register = template.Library()
 

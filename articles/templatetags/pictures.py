@@ -6,38 +6,18 @@ include costs a template's whole rendering each time.
 
 from django import template
 from django.utils import dateformat, formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles import images
+from articles.media import images
 
 register = template.Library()
 
 
 @register.simple_tag
 def picture(image, sizes="100vw", alt="", css_class="", eager=False) -> SafeString:
-    """A media-library image as <picture>, from its recorded renditions: nothing touches the disk.
-
-    `sizes` is the slot's width; `eager` for a picture above the fold.
-    """
-    made = images.picture(image)
-    if made is None:
-        return SafeString("")
-    sources = format_html_join(
-        "",
-        '<source type="{}" srcset="{}" sizes="{}">',
-        ((s.type, s.srcset, sizes) for s in made.sources),
-    )
-    return format_html(
-        '<picture>{}<img{} src="{}"{} alt="{}"{}{} decoding="async"></picture>',
-        sources,
-        format_html(' class="{}"', css_class) if css_class else "",
-        made.src,
-        format_html(' srcset="{}" sizes="{}"', made.srcset, sizes) if made.srcset else "",
-        alt,
-        format_html(' width="{}" height="{}"', made.width, made.height) if made.width else "",
-        SafeString(' fetchpriority="high"' if eager else ' loading="lazy"'),
-    )
+    """`{% picture image sizes=... alt=... %}`: a media-library image as <picture>."""
+    return images.picture_html(image, sizes, alt, css_class, eager)
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 
-from articles.presence import HEARTBEAT_SECONDS
+from articles.desk.presence import HEARTBEAT_SECONDS
 from newsroom.accounts import sessions
 
 # The article change form's heartbeat (static/articles/presence.js) comes every

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.transliteration import to_latin
+from articles.editions.transliteration import to_latin
 
 SOURCE = Path("kk/LC_MESSAGES/django.po")
 TARGET = Path("kk_Latn/LC_MESSAGES/django.mo")

@@ -1,6 +1,6 @@
 """`manage.py export_content [--output FILE]`: the whole content as one JSON document.
 
-The format is docs/backup-format.md; articles/backup.py writes it.
+The format is docs/backup-format.md; articles/interchange/backup.py writes it.
 """
 
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from articles.backup import export, listed
+from articles.interchange.backup import export, listed
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """`manage.py flush_article_views`: write the view counts waiting in the cache to the database.
 
-Reads flush themselves every minute (articles/popularity.py); this is for
+Reads flush themselves every minute (articles/public/popularity.py); this is for
 a deploy or a quiet night. It sees the counts only through a shared cache
 (Redis): a local-memory cache belongs to the process that counted.
 """
 
 from django.core.management.base import BaseCommand
 
-from articles.popularity import flush_views
+from articles.public.popularity import flush_views
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """`manage.py generate_archive --articles N [--seed S]`: add a generated archive, for benchmarks.
 
-The articles are added to what the database holds (see articles/archive.py).
+The articles are added to what the database holds (see articles/demo/archive.py).
 """
 
 import secrets
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.archive import DRAFT, LIVE, REVIEW, SCHEDULED, WITHDRAWN, Archive, ArchiveSummary
+from articles.demo.archive import DRAFT, LIVE, REVIEW, SCHEDULED, WITHDRAWN, Archive, ArchiveSummary
 
 STATE_NAMES = {
     LIVE: "live",

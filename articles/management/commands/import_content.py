@@ -3,7 +3,7 @@
 The document is read twice, an item at a time: once to check all of it,
 writing nothing and refusing what the site could not store or serve safely,
 then to write it in one transaction, the bodies sanitized as a save
-sanitizes them (articles/backup.py).
+sanitizes them (articles/interchange/backup.py).
 """
 
 import shutil
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles.backup import (
+from articles.interchange.backup import (
     ContentExists,
     InvalidDocument,
     MissingMedia,

@@ -1,11 +1,11 @@
-"""`manage.py import_legacy PATH...`: the old site's text exports in, see articles/importers.py."""
+"""`manage.py import_legacy PATH...`: the old site's text exports in (interchange/importers.py)."""
 
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import (
+from articles.interchange.importers import (
     DATE_FORMATS,
     LegacyFormatError,
     find_legacy_files,

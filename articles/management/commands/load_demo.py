@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.demo_content import ensure_demo_editor, load_demo_content
+from articles.demo.content import ensure_demo_editor, load_demo_content
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 A scheduled go-live or the end of a breaking-news banner changes pages with
 no save to purge them. The edge already keeps no page past the next
-scheduled change (articles.http_cache.edge_max_age); this purges the pages
+scheduled change (articles.caching.http_cache.edge_max_age); this purges the pages
 of the articles concerned as well, for a change scheduled after a page was
 kept. A timer runs it every minute (deploy/systemd/newsroom-purge-due.timer).
 Without EDGE_CACHE_URLS it does nothing.
@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import edge
-from articles.languages import EDITIONS, LANGUAGE_CODES, localized
+from articles.caching import edge
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.models import Article
 
 SEEN_UNTIL = "edge:due-purged-until"

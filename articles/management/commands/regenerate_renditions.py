@@ -1,13 +1,13 @@
 """`manage.py regenerate_renditions`: make every image's renditions again.
 
-For after a change to the widths or formats in articles/images.py, or a Pillow
+For after a change to the widths or formats in articles/media/images.py, or a Pillow
 that can now write AVIF. The originals were cleaned on upload and are left as
 they are; the renditions they replace are deleted.
 """
 
 from django.core.management.base import BaseCommand
 
-from articles import images
+from articles.media import images
 from articles.models import Image
 
 

@@ -1,0 +1,51 @@
+"""The site's languages: the editions readers choose, and the languages editors write.
+
+settings.LANGUAGES lists every public edition; settings.SCRIPT_VARIANTS
+names those made automatically from another language (articles/editions/scripts.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+
+SCRIPT_VARIANTS: dict[str, str] = dict(getattr(settings, "SCRIPT_VARIANTS", {}))
+
+# Every public edition, in settings order (kk, kk-latn, ru, en).
+EDITIONS = [code for code, _name in settings.LANGUAGES]
+# The languages editors write and translate (kk, ru, en).
+LANGUAGE_CODES = [code for code in EDITIONS if code not in SCRIPT_VARIANTS]
+WRITTEN_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code in LANGUAGE_CODES]
+
+
+def localized(field: str, language: str) -> str:
+    """The column that holds `field` in `language` (modeltranslation's name): title_kk_latn."""
+    return f"{field}_{language.replace('-', '_')}"
+
+
+def language_tag(language: str) -> str:
+    """The BCP 47 tag for `lang` and hreflang: kk-latn → kk-Latn."""
+    base, _sep, script = language.partition("-")
+    return f"{base}-{script.title()}" if len(script) == 4 else language
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switcher; `url` is None where the content is missing."""
+
+    code: str
+    name: str
+    url: str | None
+    is_current: bool
+
+
+def language_links(url_for: Callable[[str], str | None]) -> list[LanguageLink]:
+    """Every edition's link, `url_for(code)` called with that edition's language active."""
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            url = url_for(code)
+        links.append(LanguageLink(code, name, url, code == current))
+    return links

@@ -1,0 +1,39 @@
+"""The newsroom's content: articles and what they are filed under, the media library."""
+
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
+from articles.models.article import (
+    LARGEST_ID,
+    LATIN_OVERRIDABLE,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    bylines_in_order,
+    has_text_in,
+    live_in,
+)
+from articles.models.desk import LanguageAssignment
+from articles.models.image import Image
+from articles.models.pages import Author, Category, NamedPage, RetiredSlug, Tag
+from articles.models.reading import ArticleViews
+
+__all__ = [
+    "EDITIONS",
+    "LANGUAGE_CODES",
+    "LARGEST_ID",
+    "LATIN_OVERRIDABLE",
+    "Article",
+    "ArticleQuerySet",
+    "ArticleViews",
+    "Author",
+    "Byline",
+    "Category",
+    "Image",
+    "LanguageAssignment",
+    "NamedPage",
+    "RetiredSlug",
+    "Tag",
+    "bylines_in_order",
+    "has_text_in",
+    "live_in",
+    "localized",
+]

@@ -1,0 +1,654 @@
+"""Articles and their bylines; ArticleQuerySet.published() is the only door to public content.
+
+Text that readers see is translated per language by modeltranslation
+(see articles/translation.py): `title` reads and writes the active language's
+`title_<lang>` column, and readers never get another language's text.
+"""
+
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
+from articles.editions.scripts import fill_variants
+from articles.editions.slugs import make_slug
+from articles.media.sanitizer import IMG_TAG, clean_body, first_paragraph_text, plain_text
+from articles.models import lookups  # noqa: F401 (registers __filled)
+from articles.models.image import Image
+from articles.models.pages import Author, Category, Tag, first_filled, regenerated_slug
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, language: str | None = None) -> "ArticleQuerySet":
+        """The only door to public content: articles live in `language`.
+
+        Live means: status published, that language's go-live time has come,
+        and a title and a body in that language. Without a language: live
+        in at least one. A future go-live time schedules a language; it
+        appears by itself when its time comes.
+        """
+        now = timezone.now()
+        if language is not None:
+            return self.filter(live_in(language, now))
+        live_anywhere = Q()
+        for code in LANGUAGE_CODES:
+            live_anywhere |= live_in(code, now)
+        return self.filter(live_anywhere)
+
+    def in_language(self, language: str | None = None) -> "ArticleQuerySet":
+        """Articles that have a title and a body in the language (live or not)."""
+        return self.filter(has_text_in(language or translation.get_language()))
+
+    def public(self, language: str | None = None) -> "ArticleQuerySet":
+        """What readers of `language` (the active one by default) see, newest first."""
+        language = language or translation.get_language()
+        return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
+
+    def page(self, pk: int, language: str) -> "Article | None":
+        """Article `pk` as its page in `language` shows it, or None if it is live nowhere.
+
+        `language`'s columns only, with its category, cover, bylines and tags,
+        and `edition_urls`: its address in each edition where it is live (told
+        by the database: the other editions' bodies are never fetched).
+        """
+        now = timezone.now()
+        article = (
+            self.for_listing(language, also=EDITION_SLUGS)
+            .prefetch_related(bylines_in_order(), "tags")
+            .annotate(
+                **{
+                    localized("live", code): models.ExpressionWrapper(
+                        live_in(code, now), output_field=models.BooleanField()
+                    )
+                    for code in EDITIONS
+                }
+            )
+            .filter(pk=pk)
+            .first()
+        )
+        if article is None:
+            return None
+        article.edition_urls = {
+            code: article_address(pk, getattr(article, localized("slug", code)), code)
+            for code in EDITIONS
+            if getattr(article, localized("live", code))
+        }
+        return article if article.edition_urls else None
+
+    def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
+        """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
+        the newest of its category.
+
+        The tag matches are looked for among the RELATED_CANDIDATES newest articles
+        carrying any of its tags, so a tag on thousands of articles costs no more. The
+        live ones are ranked in one query on two narrow columns, and only the few shown
+        are read whole: two small queries, or three when the tags find too few.
+        """
+        public = self.public(language).exclude(pk=article.pk)
+        ranked = []
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids:
+            tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids)
+            candidates = (
+                tagged.exclude(article_id=article.pk)
+                .order_by("-article_id")
+                .values("article_id")[:RELATED_CANDIDATES]
+            )
+            ranked = list(
+                public.filter(pk__in=candidates, tags__in=tag_ids)
+                .values("pk")
+                .annotate(shared=models.Count("pk"))
+                .order_by("-shared", f"-{localized('published_at', language)}", "-pk")
+                .values_list("pk", flat=True)[:limit]
+            )
+        found = public.for_listing(language).in_bulk(ranked) if ranked else {}
+        related = [found[pk] for pk in ranked if pk in found]
+        if len(related) < limit and article.category_id:
+            related += (
+                public.for_listing(language)
+                .filter(category_id=article.category_id)
+                .exclude(pk__in=ranked)[: limit - len(related)]
+            )
+        return related
+
+    def showing(self, image: Image) -> "ArticleQuerySet":
+        """The articles that show the picture: as their cover, or inside their text."""
+        shown = Q(cover_image=image)
+        if image.file.name:
+            address = settings.MEDIA_URL + image.file.name
+            for column in [localized("body", code) for code in LANGUAGE_CODES] + ["latin_body"]:
+                shown |= Q(**{f"{column}__contains": address})
+        return self.filter(shown)
+
+    def stale_in(self, language: str) -> "ArticleQuerySet":
+        """Articles whose `language` text is older than the latest change to the original's."""
+        stale = Q(pk__in=[])
+        for original in LANGUAGE_CODES:
+            if original != language:
+                stale |= Q(original_language=original) & Q(
+                    **{
+                        f"{localized('text_changed_at', language)}__lt": models.F(
+                            localized("text_changed_at", original)
+                        )
+                    }
+                )
+        return self.filter(stale)
+
+    def for_listing(self, language: str | None = None, also: tuple = ()) -> "ArticleQuerySet":
+        """What lists of articles and article pages show, in one narrow query.
+
+        Only the columns of `language` (the active language by default) that
+        readers see are read, with the category's and the cover's: a row of
+        every edition's text is several times wider, and slower to build.
+        Anything else a page touches is fetched for the whole list at once.
+        `also` names more columns to read.
+        """
+        language = language or translation.get_language()
+        return (
+            self.select_related("category", "cover_image")
+            .only(
+                *LISTED_COLUMNS,
+                *(localized(field, language) for field in LISTED_TEXT + LISTED_TIMES),
+                *(f"category__{localized(field, language)}" for field in ("name", "slug")),
+                *(f"cover_image__{column}" for column in LISTED_IMAGE_COLUMNS),
+                *(f"cover_image__{localized(field, language)}" for field in ("alt", "caption")),
+                *also,
+            )
+            .fetch_mode(models.FETCH_PEERS)
+        )
+
+    def with_bylines(self) -> "ArticleQuerySet":
+        """Whole articles, every language, with their authors in byline order (one more query)."""
+        return (
+            self.select_related("category", "cover_image")
+            .defer(*SEARCH_COLUMNS)
+            .prefetch_related(bylines_in_order())
+        )
+
+
+def bylines_in_order() -> models.Prefetch:
+    """Each article's bylines with their authors, in one query (Article.byline_authors)."""
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
+def article_address(pk: int, slug: str, language: str) -> str:
+    """An article's address in `language` from its slug there (no other column read)."""
+    with translation.override(language):
+        if slug:
+            return reverse("articles:article", kwargs={"pk": pk, "slug": slug})
+        return reverse("articles:article-short", kwargs={"pk": pk})
+
+
+def has_text_in(language: str) -> Q:
+    """A title and a body in the language (told by their stored size: models/lookups.py)."""
+    query = Q()
+    for field in ("title", "body"):
+        query &= Q(**{f"{localized(field, language)}__filled": True})
+    return query
+
+
+def live_in(language: str, now) -> Q:
+    return (
+        Q(status=Article.Status.PUBLISHED)
+        & Q(**{f"{localized('published_at', language)}__lte": now})
+        & has_text_in(language)
+    )
+
+
+def per_language_indexes() -> list[models.Index]:
+    """The hot queries: the latest live articles in a language, overall and per category."""
+    indexes = []
+    for code in EDITIONS:
+        published_at = f"-{localized('published_at', code)}"
+        suffix = code.replace("-", "_")
+        indexes += [
+            models.Index(fields=["status", published_at], name=f"article_live_{suffix}"),
+            models.Index(
+                fields=["category", "status", published_at], name=f"article_category_{suffix}"
+            ),
+        ]
+    return indexes
+
+
+TEXT_FIELDS = ("title", "lead", "body")
+# Ids are 64-bit integers (BigAutoField): a larger number in an address names nothing.
+LARGEST_ID = 2**63 - 1
+# How many of the newest articles sharing a tag are weighed as related ones.
+RELATED_CANDIDATES = 200
+# What a list or an article page shows of an article: columns, then translated fields.
+LISTED_COLUMNS = ("status", "source", "featured", "category", "cover_image")
+LISTED_TEXT = ("title", "slug", "lead", "body", "cover_caption", "correction")
+LISTED_TIMES = ("published_at", "revised_at")
+LISTED_IMAGE_COLUMNS = ("file", "width", "height", "credit", "renditions")
+SEARCH_COLUMNS = [localized("search", code) for code in EDITIONS]
+# Every edition's slug: an article page links its other editions.
+EDITION_SLUGS = tuple(localized("slug", code) for code in EDITIONS)
+# Kazakh fields converted to the Latin edition, each of which an editor may override.
+LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
+ALT_TEXT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The readable part of the address. Left empty, it is made from the title. "
+            "Changing it never breaks a link: old addresses redirect."
+        ),
+    )
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences that sum up the story.")
+    )
+    body = models.TextField(_("body"), blank=True)
+    cover_image = models.ForeignKey(
+        Image,
+        verbose_name=_("cover image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cover_caption = models.CharField(
+        _("cover caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("Left empty, the image's own caption is shown."),
+    )
+    correction = models.TextField(
+        _("correction"),
+        blank=True,
+        help_text=_("A public correction note, shown at the end of the article and in its feed."),
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    authors = models.ManyToManyField(
+        Author,
+        verbose_name=_("authors"),
+        through="Byline",
+        related_name="articles",
+        blank=True,
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="articles", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("go-live time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Readers of this language see the article from this time on, once it is "
+            "published; a future time schedules it, an empty one keeps this language "
+            "off the site. Publishing an article that has no go-live time in any "
+            "language sets every written language live now."
+        ),
+    )
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Internal: why the article was withdrawn. Readers never see it."),
+    )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        choices=WRITTEN_LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language the story was written in; the others are translations of it. "
+            "Left empty, it is the first language with a title."
+        ),
+    )
+    text_changed_at = models.DateTimeField(
+        _("text changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When this language's title, lead or body last changed."),
+    )
+    revised_at = models.DateTimeField(
+        _("revised"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When this language's text last changed while readers could see it."),
+    )
+    latin_title = models.CharField(_("title in Latin script"), max_length=300, blank=True)
+    latin_lead = models.TextField(_("lead in Latin script"), blank=True)
+    latin_body = models.TextField(_("body in Latin script"), blank=True)
+    latin_cover_caption = models.CharField(
+        _("cover caption in Latin script"), max_length=300, blank=True
+    )
+    latin_correction = models.TextField(_("correction in Latin script"), blank=True)
+    latin_sources = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The Kazakh text each Latin override was written for."),
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Featured articles lead the home page.")
+    )
+    breaking_until = models.DateTimeField(
+        _("breaking news until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shows a breaking-news banner on every page of each language the article "
+            "is live in, until this time."
+        ),
+    )
+    source = models.CharField(
+        _("source credit"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who the story comes from, e.g. the agency."),
+    )
+    legacy_key = models.CharField(
+        _("legacy key"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Identifies an article imported from the old site, so re-imports update it."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=0,
+        editable=False,
+        help_text=_("Counts saves, so that a save based on an older version is refused."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Full-text search vectors per edition, kept up to date by articles/search.py.
+    search_kk = SearchVectorField(null=True, editable=False)
+    search_kk_latn = SearchVectorField(null=True, editable=False)
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        indexes = [
+            *per_language_indexes(),
+            # The breaking-news banner, and the content version's next banner expiry.
+            models.Index(fields=["breaking_until"], name="article_breaking_until"),
+        ]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and withdraw articles")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or first_filled(self, "title") or str(_("(untitled)"))
+
+    def save(self, *args, **kwargs):
+        previous = Article.objects.filter(pk=self.pk).first() if self.pk else None
+        now = timezone.now()
+        for code in LANGUAGE_CODES:
+            # Rich text is sanitized once, here, whatever sent it (editor or import).
+            setattr(self, localized("body", code), clean_body(self.body_in(code)))
+            for field in TEXT_FIELDS:
+                # Text that is only white space is no text: the database's rule for
+                # "written in this language" (has_text_in) compares with "".
+                value = getattr(self, localized(field, code))
+                if value and not value.strip():
+                    setattr(self, localized(field, code), "")
+            text = self.text_in(code)
+            if any(text) and (
+                previous is None or previous.wording_in(code) != self.wording_in(code)
+            ):
+                setattr(self, localized("text_changed_at", code), now)
+                if previous is not None and previous.is_live_in(code):
+                    setattr(self, localized("revised_at", code), now)
+            slug = regenerated_slug(self, previous, code, "title")
+            if not slug and self.has_language(code):
+                slug = make_slug(self.title_in(code), code)
+            setattr(self, localized("slug", code), slug)
+        if self.status == self.Status.PUBLISHED and not self.go_live_times:
+            for code in self.languages:
+                setattr(self, localized("published_at", code), now)
+        if not self.original_language:
+            self.original_language = next(
+                (code for code in LANGUAGE_CODES if self.title_in(code)), ""
+            )
+        self.latin_body = clean_body(self.latin_body)
+        self.note_latin_override_sources(previous)
+        fill_variants(
+            self,
+            converted=LATIN_OVERRIDABLE,
+            copied=("slug", "published_at", "text_changed_at", "revised_at"),
+            overrides=lambda variant, field: getattr(self, f"latin_{field}"),
+        )
+        # Never backwards, even when a restored old version is saved.
+        self.edit_version = max(self.edit_version, previous.edit_version if previous else 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """The article's address in `language` (the active one by default).
+
+        In the admin, whose language may be one the article lacks, this
+        falls back to the first language the article has.
+        """
+        language = language or translation.get_language()
+        if language not in EDITIONS or not self.has_language(language):
+            language = (self.languages or [LANGUAGE_CODES[0]])[0]
+        slug = getattr(self, localized("slug", language)) or ""
+        with translation.override(language):
+            if slug:
+                return reverse("articles:article", kwargs={"pk": self.pk, "slug": slug})
+            return reverse("articles:article-short", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if not any(self.title_in(code).strip() for code in LANGUAGE_CODES):
+            raise ValidationError(_("Write a title in at least one language."))
+        if self.status == self.Status.PUBLISHED and not self.languages:
+            raise ValidationError(
+                _("A published article needs a title and a body in at least one language.")
+            )
+        if self.status == self.Status.PUBLISHED:
+            self.check_alt_texts()
+        if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
+            raise ValidationError({"withdrawal_reason": _("Say why the article is withdrawn.")})
+
+    def note_latin_override_sources(self, previous: "Article | None") -> None:
+        """Remember the Kazakh text each Latin override was written for (to tell it went stale)."""
+        sources = dict(self.latin_sources or {})
+        for field in LATIN_OVERRIDABLE:
+            override = getattr(self, f"latin_{field}")
+            if not override:
+                sources.pop(field, None)
+            elif field not in sources or getattr(previous, f"latin_{field}", None) != override:
+                sources[field] = getattr(self, localized(field, "kk")) or ""
+        self.latin_sources = sources
+
+    @property
+    def stale_latin_overrides(self) -> list[str]:
+        """The overridden fields whose Kazakh text changed after the override was written."""
+        return [
+            field
+            for field, source in (self.latin_sources or {}).items()
+            if getattr(self, f"latin_{field}")
+            and source != (getattr(self, localized(field, "kk")) or "")
+        ]
+
+    def publish_now(self) -> None:
+        """Publish: each written language without a go-live time goes live now.
+
+        Languages scheduled for later keep their time.
+        """
+        now = timezone.now()
+        self.status = self.Status.PUBLISHED
+        for code in self.languages:
+            if getattr(self, localized("published_at", code)) is None:
+                setattr(self, localized("published_at", code), now)
+        self.save()
+
+    def check_alt_texts(self) -> None:
+        """A published article describes its pictures in every language it is written in."""
+        errors = {}
+        names = dict(WRITTEN_LANGUAGES)
+        cover = self.cover_image
+        missing = [
+            code for code in self.languages if cover and not getattr(cover, localized("alt", code))
+        ]
+        if missing:
+            errors["cover_image"] = _(
+                "Give the cover image alt text in: %(languages)s (in the media library)."
+            ) % {"languages": ", ".join(str(names[code]) for code in missing)}
+        for code in self.languages:
+            for tag in IMG_TAG.findall(self.body_in(code)):
+                if not ALT_TEXT.search(tag):
+                    errors.setdefault(
+                        localized("body", code),
+                        _(
+                            "Every picture in the text needs alt text: describe it for readers who "
+                            "cannot see it."
+                        ),
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def title_in(self, language: str) -> str:
+        return getattr(self, localized("title", language)) or ""
+
+    def body_in(self, language: str) -> str:
+        return getattr(self, localized("body", language)) or ""
+
+    def text_in(self, language: str) -> tuple[str, ...]:
+        """The language's title, lead and body: what a translation translates."""
+        return tuple(getattr(self, localized(field, language)) or "" for field in TEXT_FIELDS)
+
+    def wording_in(self, language: str) -> tuple[str, ...]:
+        """The language's text as readers read it: markup and spacing aside.
+
+        Turning a plain-text body into the editor's paragraphs is no change
+        of wording, so it neither shows "Updated" nor makes translations stale.
+        """
+        return tuple(" ".join(plain_text(part).split()) for part in self.text_in(language))
+
+    def has_language(self, language: str) -> bool:
+        return all(
+            (getattr(self, localized(field, language)) or "").strip() for field in ("title", "body")
+        )
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages in which this article is written, in settings order."""
+        return [code for code in LANGUAGE_CODES if self.has_language(code)]
+
+    @property
+    def go_live_times(self) -> dict[str, datetime]:
+        """Each language's go-live time, where one is set."""
+        times = {code: getattr(self, localized("published_at", code)) for code in LANGUAGE_CODES}
+        return {code: time for code, time in times.items() if time is not None}
+
+    def is_live_in(self, language: str) -> bool:
+        """The same rule as ArticleQuerySet.published(language), for one loaded article."""
+        go_live = getattr(self, localized("published_at", language), None)
+        return (
+            self.status == self.Status.PUBLISHED
+            and go_live is not None
+            and go_live <= timezone.now()
+            and self.has_language(language)
+        )
+
+    def language_state(self, language: str) -> str:
+        """missing, written (not live), scheduled or live: the desk's view of a language."""
+        if not any(self.text_in(language)):
+            return "missing"
+        go_live = getattr(self, localized("published_at", language))
+        if self.status != self.Status.PUBLISHED or go_live is None:
+            return "written"
+        return "live" if self.is_live_in(language) else "scheduled"
+
+    def is_stale(self, language: str) -> bool:
+        """A translation older than the latest change to the original's text."""
+        original = self.original_language
+        if not original or language == original or not any(self.text_in(language)):
+            return False
+        translated = getattr(self, localized("text_changed_at", language))
+        source_changed = getattr(self, localized("text_changed_at", original))
+        return bool(translated and source_changed and translated < source_changed)
+
+    def updated_in(self, language: str) -> datetime | None:
+        """When the text readers see in `language` last changed, if it changed after going live."""
+        go_live = getattr(self, localized("published_at", language))
+        revised = getattr(self, localized("revised_at", language))
+        return revised if go_live and revised and revised > go_live else None
+
+    @property
+    def cover_caption_shown(self) -> str:
+        """The article's own caption for its cover, or else the image's."""
+        if self.cover_caption:
+            return self.cover_caption
+        return self.cover_image.caption if self.cover_image else ""
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        """The authors in byline order (uses the prefetch of with_bylines())."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def summary(self) -> str:
+        """The lead, or the body's first paragraph when there is no lead."""
+        if self.lead:
+            return self.lead
+        return first_paragraph_text(self.body or "")
+
+
+class Byline(models.Model):
+    """An author's credit on an article; `position` orders the bylines."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+
+    def __str__(self) -> str:
+        return str(self.author)

@@ -1,0 +1,62 @@
+"""The media library: pictures for covers and for the text, with their renditions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from articles.editions.scripts import fill_variants
+from articles.media import images
+from articles.models.pages import first_filled
+
+
+class Image(models.Model):
+    """A picture in the media library, for covers and for images inside the text."""
+
+    # width and height are set by images.prepare(): no storage read on every save.
+    file = models.ImageField(
+        _("image"), upload_to="images/%Y/%m/", validators=[images.validate_upload]
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for readers who cannot see it. Needed in every "
+            "language an article using it is published in."
+        ),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("Who took or owns the picture.")
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The resized copies served to readers (articles/media/images.py)."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.caption or first_filled(self, "caption") or self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        fill_variants(self, converted=("alt", "caption"))
+        images.prepare(self)
+        super().save(*args, **kwargs)

@@ -1,0 +1,60 @@
+"""An article body as readers get it: our pictures inside it served like covers, from renditions.
+
+The stored body keeps a plain `<img src="/media/images/...">` (what the
+sanitizer allows); at render time each picture of ours becomes a
+`<picture>` with its renditions. The media-library rows are fetched in one
+query per page, only when the body has pictures.
+"""
+
+import re
+from html import unescape
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.media import images
+from articles.media.sanitizer import IMG_TAG, render_body
+from articles.models import Image
+
+ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"', re.I)
+BODY_SIZES = "(min-width: 64rem) 42rem, 100vw"
+
+
+def image_names(body: str) -> list[str]:
+    """The storage names of the media pictures a body shows, in order."""
+    names = []
+    for tag in IMG_TAG.findall(body or ""):
+        src = dict((k.lower(), unescape(v)) for k, v in ATTRIBUTE.findall(tag)).get("src", "")
+        if src.startswith(settings.MEDIA_URL):
+            names.append(src.removeprefix(settings.MEDIA_URL))
+    return names
+
+
+def pictures_for(body: str) -> dict[str, Image]:
+    """The media-library rows of a body's pictures, by storage name (one query, or none)."""
+    names = image_names(body)
+    if not names:
+        return {}
+    return {image.file.name: image for image in Image.objects.filter(file__in=names)}
+
+
+def with_renditions(html: SafeString, pictures: dict[str, Image]) -> SafeString:
+    """The body with each known picture's `<img>` replaced by its `<picture>`."""
+    if not pictures:
+        return html
+
+    def replace(match: re.Match) -> str:
+        attributes = dict((k.lower(), unescape(v)) for k, v in ATTRIBUTE.findall(match.group(0)))
+        name = attributes.get("src", "").removeprefix(settings.MEDIA_URL)
+        image = pictures.get(name)
+        if image is None:
+            return match.group(0)
+        return images.picture_html(image, sizes=BODY_SIZES, alt=attributes.get("alt", ""))
+
+    return mark_safe(IMG_TAG.sub(replace, html))
+
+
+def rendered(body: str) -> SafeString:
+    """An article body as readers get it: sanitized rich text or escaped paragraphs
+    (media/sanitizer.py), with our own pictures served from their renditions."""
+    return with_renditions(render_body(body or ""), pictures_for(body))

@@ -1,0 +1,57 @@
+"""What every public page's frame (navigation, banner, head links) needs."""
+
+import functools
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+
+from articles.caching import generation
+from articles.editions.languages import EDITIONS
+from articles.models import Article, Category
+
+# The addresses every page's frame links to, by name (templates: `{{ site_links.latest }}`).
+SITE_LINKS = ("home", "latest", "authors", "search", "feed", "feed-atom", "feed-json")
+
+
+@functools.cache
+def site_links(language: str) -> dict[str, str]:
+    """Each of SITE_LINKS in `language`, reversed once per process: they never change, and a
+    page would otherwise reverse them all each time it is made."""
+    with translation.override(language):
+        return {name.replace("-", "_"): reverse(f"articles:{name}") for name in SITE_LINKS}
+
+
+def navigation(request: HttpRequest) -> dict:
+    # Lazy: the fragments that show them ({% cache %}, keyed by the generation) query
+    # only when they are made, and pages that do not render the frame pay nothing.
+    return {
+        "navigation_categories": Category.objects.all(),
+        "site_links": SimpleLazyObject(lambda: site_links(translation.get_language())),
+        "breaking_news": SimpleLazyObject(current_breaking_news),
+        "content_generation": SimpleLazyObject(lambda: generation.current().token),
+        "ranking_generation": SimpleLazyObject(generation.ranking_generation),
+        "release": settings.RELEASE,
+        "fragment_seconds": settings.CONTENT_CACHE_SECONDS,
+        "site_url": settings.SITE_URL,
+        "canonical_url": canonical_url(request),
+        "default_language": settings.LANGUAGE_CODE,
+    }
+
+
+def canonical_url(request: HttpRequest) -> str:
+    """The page's one address on the public site: no host variants, no stray parameters.
+
+    A view whose parameters name a page of its own (a list's keyset page)
+    sets its `canonical_url` in its context, which takes precedence.
+    """
+    return settings.SITE_URL + request.path
+
+
+def current_breaking_news() -> Article | None:
+    """The newest live article of this language flagged as breaking, until its time runs out."""
+    if translation.get_language() not in EDITIONS:  # a page in no edition: a 404, say
+        return None
+    return Article.objects.public().filter(breaking_until__gt=timezone.now()).first()

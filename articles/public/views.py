@@ -1,0 +1,267 @@
+"""Public pages. Every article they show comes through Article.objects.public().
+
+Each page is made from the database in a few narrow queries; what every page
+shares (the navigation, the latest headlines, most-read lists, the breaking
+banner) is kept for the content generation (articles.caching.generation). Whole
+pages, validators and the edge are articles.caching.http_cache's and articles.caching.edge's.
+"""
+
+from functools import partial
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from articles.caching import edge, generation, http_cache
+from articles.editions.collation import alphabetical
+from articles.editions.languages import language_links
+from articles.models import (
+    EDITIONS,
+    Article,
+    Author,
+    Byline,
+    Category,
+    RetiredSlug,
+    Tag,
+    localized,
+)
+from articles.public import bodies, metadata, pagination, popularity
+
+PAGE_PARAMETERS = pagination.PARAMETERS
+FEATURED_ON_HOME = 5
+LATEST_ON_HOME = 12
+LATEST_BESIDE_ARTICLE = 6
+RELATED_ARTICLES = 4
+
+
+class PublicArticleListView(TemplateView):
+    """A list of public articles in the active language, a keyset page at a time."""
+
+    counts_articles = False
+
+    def get(self, request, *args, **kwargs):
+        language = translation.get_language()
+        articles = self.get_queryset()
+        self.page = pagination.paginate(articles, language, request.GET)
+        if self.page.first and request.GET.keys() & PAGE_PARAMETERS:
+            # A page that turned out to be the first one has a single address.
+            return redirect(request.path)
+        edge.tag(*self.edge_keys(language))
+        edge.tag_articles(self.page.articles)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.public().for_listing()
+
+    def edge_keys(self, language: str) -> list[str]:
+        return [edge.latest(language)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        owner = getattr(self, "object", None)
+        context |= {
+            "articles": self.page.articles,
+            "page": self.page,
+            "path": self.request.path,
+            "canonical_url": settings.SITE_URL + self.request.path + self.page.own_query,
+            "language_links": language_links(self.url_in_language),
+        }
+        if self.counts_articles:
+            # COUNT over the archive: once per generation, not per page read.
+            context["count"] = generation.remember(
+                self.get_queryset().count, "count", type(self).__name__, owner.pk
+            )
+        return context
+
+    def url_in_language(self, code: str) -> str | None:
+        raise NotImplementedError
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = translation.get_language()
+        public = Article.objects.public().for_listing()
+        featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
+        latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
+        edge.tag(edge.latest(language))
+        edge.tag_articles(featured + latest)
+        context |= {
+            "featured": featured,
+            "latest": latest,
+            # Called by the template only when its most-read fragment is made.
+            "most_read_today": partial(popularity.most_read, language, days=1),
+            "most_read_week": partial(popularity.most_read, language, days=7),
+            # reverse() inside language_links() adds each language's prefix.
+            "language_links": language_links(lambda code: reverse("articles:home")),
+            "structured_data": [metadata.website()],
+        }
+        return context
+
+
+class LatestNewsView(PublicArticleListView):
+    template_name = "articles/latest.html"
+
+    def url_in_language(self, code: str) -> str:
+        return reverse("articles:latest")
+
+
+class TranslatedSlugListView(PublicArticleListView):
+    """A list that belongs to an object found by its slug in the active language.
+
+    A slug from another language, or a former one, answers 301 to this
+    language's address, so links shared between editions keep working.
+    """
+
+    model: type[Category] | type[Author] | type[Tag]
+
+    counts_articles = True
+
+    def get(self, request, *args, **kwargs):
+        found = self.find(kwargs["slug"], translation.get_language())
+        if found is None:
+            raise Http404
+        if isinstance(found, str):
+            return redirect(found, permanent=True)
+        self.object = found
+        return super().get(request, *args, **kwargs)
+
+    def find(self, slug: str, language: str):
+        """The object with this slug in the language, else the address to redirect to, else None."""
+        found = self.model.objects.filter(**{localized("slug", language): slug}).first()
+        if found is not None:
+            return found
+        in_any_language = Q()
+        for code in EDITIONS:
+            in_any_language |= Q(**{localized("slug", code): slug})
+        found = self.model.objects.filter(in_any_language).first()
+        found = found or RetiredSlug.owner(self.model, slug)
+        return found.get_absolute_url(language) if found is not None else None
+
+    def edge_keys(self, language: str) -> list[str]:
+        return [edge.of(self.object)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.model._meta.model_name] = self.object
+        return context
+
+    def url_in_language(self, code: str) -> str:
+        return self.object.get_absolute_url(code)
+
+
+class CategoryView(TranslatedSlugListView):
+    model = Category
+    template_name = "articles/category.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = [metadata.category_breadcrumbs(self.object)]
+        return context
+
+    def get_queryset(self):
+        return super().get_queryset().filter(category=self.object)
+
+
+class AuthorView(TranslatedSlugListView):
+    model = Author
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        authored = Byline.objects.filter(author=self.object).values("article_id")
+        return super().get_queryset().filter(pk__in=authored)
+
+
+class TagView(TranslatedSlugListView):
+    model = Tag
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.object)
+
+
+class AuthorIndexView(TemplateView):
+    """Every active author, in the alphabetical order of the reader's language."""
+
+    template_name = "articles/author_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = translation.get_language()
+        edge.tag(edge.AUTHORS)
+        context["authors"] = alphabetical(
+            Author.objects.filter(is_active=True), localized("name", language), language
+        )
+        context["language_links"] = language_links(lambda code: reverse("articles:authors"))
+        return context
+
+
+@require_GET
+def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    language = translation.get_language()
+    article = Article.objects.page(pk, language)
+    if article is None:
+        raise Http404("No such article.")
+    urls = article.edition_urls
+    if language not in urls:
+        # Never fallback text: say where the article can be read instead.
+        links = language_links(urls.get)
+        context = {"language_links": links, "available": [link for link in links if link.url]}
+        return TemplateResponse(
+            request, "articles/article_missing_language.html", context, status=404
+        )
+    canonical = urls[language]
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+
+    popularity.record_view(pk, language)
+    related = Article.objects.related_to(article, language, limit=RELATED_ARTICLES)
+    edge.tag(*edge.page_keys(article), edge.latest(language))
+    edge.tag_articles(related)
+    response = TemplateResponse(
+        request,
+        "articles/article.html",
+        article_context(article, language, urls)
+        | {
+            "related": related,
+            "canonical_url": settings.SITE_URL + canonical,
+        },
+    )
+    http_cache.counts_view(response, pk, language)
+    return response
+
+
+def article_context(article: Article, language: str, urls: dict[str, str]) -> dict:
+    """What article.html shows of `article` in `language` (the preview's too)."""
+    body = article.body_in(language)
+    headlines = generation.remember(lambda: latest_headlines(language), "headlines", language)
+    latest = [headline for headline in headlines if headline.pk != article.pk]
+    return {
+        "article": article,
+        "latest": latest[:LATEST_BESIDE_ARTICLE],
+        # The block beside every article but the newest few is the same: one fragment.
+        "latest_leaves_out": article.pk if len(latest) < len(headlines) else "",
+        "body": bodies.rendered(body),
+        "updated_at": article.updated_in(language),
+        "cover_url": metadata.cover_url(article),
+        "language_links": language_links(urls.get),
+        # Called by the template only when its most-read fragment is made.
+        "most_read_today": partial(popularity.most_read, language, days=1),
+        "structured_data": [
+            metadata.news_article(article, language),
+            metadata.article_breadcrumbs(article),
+        ],
+    }
+
+
+def latest_headlines(language: str) -> list[Article]:
+    """The newest articles of the edition, one more than an article page shows (not its own)."""
+    return list(Article.objects.public(language).for_listing(language)[: LATEST_BESIDE_ARTICLE + 1])
