@@ -87,8 +87,9 @@ screenshots: install
 	$(BIN)/python -m tools.screenshots
 
 # Serves each archive size with gunicorn on PostgreSQL (and Redis), loads every page
-# type with wrk and writes docs/benchmarks.md (see tools/bench.py). The database of
-# each size, newsroom_bench_<size>, is kept for the next run; BENCH_ARGS=--drop drops it.
+# type with wrk without and with the page cache and through Varnish, checks the targets
+# and writes docs/benchmarks.md (see tools/bench.py). The database of each size,
+# newsroom_bench_<size>, is kept for the next run; BENCH_ARGS=--drop drops it.
 # A quick check: make bench SIZES=1000 ROUNDS=1 DURATION=2
 SIZES ?= 10000 100000
 ROUNDS ?= 3
@@ -101,6 +102,9 @@ BENCH_ARGS ?=
 bench: install
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
 		apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@{ PATH="$$PATH:/usr/sbin" command -v varnishd && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so; } \
+		>/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || apt-get install -y -qq varnish varnish-modules || \
+		{ apt-get update -qq && apt-get install -y -qq varnish varnish-modules; }
 	$(BIN)/python tools/bench.py --sizes $(SIZES) --rounds $(ROUNDS) --duration $(DURATION) \
 		--warmup $(WARMUP) --threads $(THREADS) --connections $(CONNECTIONS) \
 		--workers $(WORKERS) --seed $(SEED) $(BENCH_ARGS)
