@@ -26,6 +26,7 @@ have a fixed key prefix, so a new generation could not retire their pages.
 Signed-in editors (a session cookie) always get a fresh page that nobody keeps.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -37,7 +38,7 @@ from django.core.exceptions import DisallowedHost
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.decorators.http import condition
 
 from articles.caching import edge, generation
@@ -217,7 +218,9 @@ def is_public_request(request: HttpRequest) -> bool:
 def page_key(request: HttpRequest) -> str:
     """Where the page at this address is kept (made in whichever generation)."""
     params = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
-    return f"page:{settings.RELEASE}:{request.path}:{params}"
+    # A digest: any address makes a short key of safe characters, whatever the cache.
+    address = hashlib.blake2b(f"{request.path}?{urlencode(params)}".encode(), digest_size=16)
+    return f"page:{settings.RELEASE}:{address.hexdigest()}"
 
 
 def answer_kept(request: HttpRequest, kept: KeptPage) -> HttpResponse:
