@@ -10,11 +10,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.editions.languages import translated_text
 from articles.models import LANGUAGE_CODES, Article, LanguageAssignment
 from newsroom.accounts import two_factor
 
 _numbers = itertools.count(1)
-TEXT_FIELDS = ("title", "slug", "lead", "body", "cover_caption", "correction")
+TEXT_FIELDS = translated_text(Article)
 
 
 def make_user(group: str | None = None, languages=(), superuser=False):

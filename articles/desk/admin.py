@@ -41,7 +41,13 @@ from articles.desk.forms import (
     WithdrawForm,
     is_valid_key,
 )
-from articles.editions.languages import EDITIONS, SCRIPT_VARIANTS, WRITTEN_LANGUAGES, localized
+from articles.editions.languages import (
+    EDITIONS,
+    SCRIPT_VARIANTS,
+    WRITTEN_LANGUAGES,
+    localized,
+    translated_fields,
+)
 from articles.editions.slugs import make_slug
 from articles.editions.transliteration import to_latin
 from articles.media import images
@@ -331,9 +337,7 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         return field
 
     actions = ["publish", "withdraw"]
-    exclude = script_variant_columns(
-        "title", "slug", "lead", "body", "cover_caption", "correction", "published_at"
-    )
+    exclude = script_variant_columns(*translated_fields(Article))
     readonly_fields = [
         "latin_edition",
         "preview_links",

@@ -22,10 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from articles.desk.revisions import shown, word_diff
-from articles.editions.languages import LANGUAGE_CODES, localized
+from articles.editions.languages import LANGUAGE_CODES, localized, translated_text
 from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, Image, Tag
 
-TRANSLATED = ("title", "slug", "lead", "body", "cover_caption", "correction")
+# Every translated field but the times: the go-live times are publication, and the others
+# are stamped by save().
+TRANSLATED = translated_text(Article)
 LATIN = tuple(f"latin_{name}" for name in LATIN_OVERRIDABLE)
 SHARED = ("category", "cover_image", "featured", "source", "original_language", "tags", "bylines")
 TEXT_FIELDS = (models.CharField, models.TextField)

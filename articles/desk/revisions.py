@@ -16,10 +16,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from articles.editions.languages import translated_fields
 from articles.media.sanitizer import plain_text
 from articles.models import LANGUAGE_CODES, Article, Category, localized
 
-TRANSLATED_FIELDS = ("title", "slug", "lead", "body", "cover_caption", "correction", "published_at")
+# What editors change in each language: every translated field but the times save()
+# stamps by itself (text_changed_at, revised_at), which would only repeat the change.
+TRANSLATED_FIELDS = tuple(
+    name for name in translated_fields(Article) if Article._meta.get_field(name).editable
+)
 SHARED_FIELDS = (
     "status",
     "category_id",

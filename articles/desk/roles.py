@@ -20,16 +20,19 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from articles.editions.languages import translated_text
 from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, Image, localized
 
 AUTHORS = "Authors"
 TRANSLATORS = "Translators"
 EDITORS = "Editors"
 
-# The per-language fields a translator translates.
-TRANSLATABLE_FIELDS = ("title", "slug", "lead", "body", "cover_caption")
-# What only editors decide.
+# What only editors decide, in each language.
 EDITORIAL_FIELDS = ("published_at", "correction")
+# The per-language fields a translator translates: the translated text, less the editors'.
+TRANSLATABLE_FIELDS = tuple(
+    name for name in translated_text(Article) if name not in EDITORIAL_FIELDS
+)
 # Where an author's article may be, and so what an author may set.
 AUTHOR_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
 # Articles readers see or saw: only editors take them back to an older version.

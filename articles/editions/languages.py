@@ -2,13 +2,17 @@
 
 settings.LANGUAGES lists every public edition; settings.SCRIPT_VARIANTS
 names those made automatically from another language (articles/editions/scripts.py).
+Which fields have a column per edition is articles/translation.py's to say,
+read back here from modeltranslation's registry.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import DateField, Model
 from django.utils import translation
+from modeltranslation.translator import translator
 
 SCRIPT_VARIANTS: dict[str, str] = dict(getattr(settings, "SCRIPT_VARIANTS", {}))
 
@@ -22,6 +26,25 @@ WRITTEN_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code i
 def localized(field: str, language: str) -> str:
     """The column that holds `field` in `language` (modeltranslation's name): title_kk_latn."""
     return f"{field}_{language.replace('-', '_')}"
+
+
+def translated_fields(model: type[Model]) -> tuple[str, ...]:
+    """The fields of `model` that have a column per edition, in the model's order.
+
+    modeltranslation keeps a registration's fields as a set, whose order changes
+    from one process to the next; the model's order is the one editors see.
+    """
+    registered = translator.get_options_for_model(model).all_fields
+    return tuple(sorted(registered, key=lambda name: model._meta.get_field(name).creation_counter))
+
+
+def translated_text(model: type[Model]) -> tuple[str, ...]:
+    """The translated fields that are written in a language: all of them but dates and times."""
+    return tuple(
+        name
+        for name in translated_fields(model)
+        if not isinstance(model._meta.get_field(name), DateField)
+    )
 
 
 def language_tag(language: str) -> str:
