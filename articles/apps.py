@@ -5,7 +5,7 @@
 - public/: readers' pages, feeds, sitemaps, previews, most read
 - search.py: readers' search
 - desk/: the editors' admin, roles, versions, restore, presence
-- workflow.py: what the desk does to content, announced for the audit log
+- workflow.py: submit, publish, withdraw, correct: checked, saved, versioned, announced
 - media/: pictures and their renditions, safe rich text
 - interchange/: the legacy importer, backups
 - demo/: the demo content and generated archives

@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import workflow
 from articles.caching import generation
-from articles.models import Article, Byline
+from articles.models import Byline
 from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +59,7 @@ def test_a_withdrawn_article_leaves_the_related_articles_of_others(client):
     related.tags.set([tag])
     assert "Wheat prices" in read(client, reading).split('class="related"')[1]
 
-    related.status = Article.Status.WITHDRAWN
-    related.withdrawal_reason = "Wrong figures."
-    related.save()
+    workflow.article_withdraw(related, None, reason="Wrong figures.")
 
     assert "Wheat prices" not in read(client, reading)
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article
+from articles import workflow
 from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,7 @@ def test_the_banner_goes_away_by_itself_when_the_time_is_up(client, breaking):
 
 
 def test_a_withdrawn_breaking_story_shows_no_banner(client, breaking):
-    breaking.status = Article.Status.WITHDRAWN
-    breaking.withdrawal_reason = "Wrong"
-    breaking.save()
+    workflow.article_withdraw(breaking, None, reason="Wrong")
     assert 'class="breaking"' not in client.get("/en/").content.decode()
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import workflow
 from articles.models import Article
 from tests.desk import make_user, signed_in
 from tests.factories import make_article, make_author, make_category
@@ -70,7 +71,7 @@ def test_a_published_article_shows_on_every_page_at_once(client, warm_site, cate
         category=category, authors=[author], status=Article.Status.DRAFT, title_en="Flood warning"
     )
     assert showing(client, warm_site, "Flood warning") == set()
-    draft.publish_now()
+    workflow.article_publish(draft, None)
     assert showing(client, warm_site, "Flood warning") == set(warm_site)
     assert "Flood warning" in client.get(draft.get_absolute_url("en")).content.decode()
 
@@ -91,9 +92,7 @@ def test_a_withdrawn_article_leaves_every_page_at_once(client, warm_site, catego
     address = article.get_absolute_url("en")
     assert client.get(address).status_code == 200
     assert showing(client, warm_site, "Wrong figures") == set(warm_site)
-    article.status = Article.Status.WITHDRAWN
-    article.withdrawal_reason = "The figures were wrong."
-    article.save()
+    workflow.article_withdraw(article, None, reason="The figures were wrong.")
     assert showing(client, warm_site, "Wrong figures") == set()
     assert client.get(address).status_code == 404
 

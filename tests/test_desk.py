@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article
@@ -164,7 +165,7 @@ def test_updated_time_and_correction_note_reach_the_page_and_the_feed(client, ed
 def test_edits_before_going_live_do_not_show_as_updates():
     article = make_article(status=Article.Status.DRAFT, published_at=None)
     edit(article, body_en="Still drafting.")
-    article.publish_now()
+    workflow.article_publish(article, None)
     assert article.updated_in("en") is None
 
 

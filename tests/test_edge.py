@@ -28,6 +28,7 @@ from django.core.signals import request_started
 from django.test import Client
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 from articles.public.preview import preview_path
 from tests.desk import change_form_data, change_url, make_user, signed_in
@@ -341,7 +342,7 @@ def test_a_published_article_shows_through_the_edge_at_once(edge):
         assert "Flood warning" not in kept(edge, path).text
     assert edge.get(draft.get_absolute_url("en")).status == 404
 
-    draft.publish_now()
+    workflow.article_publish(draft, None)
 
     for path in ("/en/", "/en/news/", "/en/rss/"):
         assert "Flood warning" in edge.get(path).text, path
@@ -355,9 +356,7 @@ def test_a_withdrawn_article_leaves_the_edge_at_once(edge):
     for path in ("/en/", "/en/news/"):
         assert "Wrong figures" in kept(edge, path).text
 
-    article.status = Article.Status.WITHDRAWN
-    article.withdrawal_reason = "The figures were wrong."
-    article.save()
+    workflow.article_withdraw(article, None, reason="The figures were wrong.")
 
     assert edge.get(page).status == 404
     for path in ("/en/", "/en/news/"):

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article, Byline
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_category, make_tag
@@ -146,7 +147,7 @@ def test_publishing_purges_the_article_and_every_list_it_joins(client, recording
     article.tags.add(tag)
     recording_edge.purges.clear()
     with committed():
-        article.publish_now()
+        workflow.article_publish(article, None)
     assert {
         f"article-{article.pk}",
         "latest-kk",

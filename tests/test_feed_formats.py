@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import workflow
 from articles.editions.languages import language_tag
 from articles.media.sanitizer import render_body
 from articles.models import Article
@@ -339,9 +340,7 @@ def test_a_withdrawn_article_changes_the_etag(client, fmt):
     withdrawn = make_article()
     url = "/kk/" + FORMATS[fmt][0]
     before = fetch(client, url, fmt)
-    withdrawn.status = Article.Status.WITHDRAWN
-    withdrawn.withdrawal_reason = "Wrong figures."
-    withdrawn.save()
+    workflow.article_withdraw(withdrawn, None, reason="Wrong figures.")
     after = client.get(url, headers={"If-None-Match": before["ETag"]})
     assert after.status_code == 200
     assert f"/kk/news/{withdrawn.pk}/" not in after.content.decode()

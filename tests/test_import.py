@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles import workflow
 from articles.interchange.importers import LegacyFormatError, detect_language, parse_legacy_article
 from articles.models import Article, Author
 from tests.factories import make_author
@@ -324,7 +325,7 @@ def test_a_title_corrected_in_the_file_gets_a_fresh_slug(tmp_path):
 
 def test_reimporting_keeps_a_status_an_editor_set():
     run_import(ENGLISH)
-    Article.objects.update(status=Article.Status.WITHDRAWN)
+    workflow.article_withdraw(Article.objects.get(), None, reason="Wrong figures.")
 
     run_import(ENGLISH)
 

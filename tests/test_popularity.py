@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from articles import workflow
 from articles.models import LANGUAGE_CODES, Article, ArticleViews
 from articles.public import popularity
 from articles.public.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
@@ -271,8 +272,7 @@ def test_an_article_withdrawn_after_being_read_leaves_the_list_at_once():
     read(second, "kk", times=3)
     flush_views()
     assert most_read("kk", 1) == [first, second]  # the ranking is now cached
-    first.status = Article.Status.WITHDRAWN
-    first.save()
+    workflow.article_withdraw(first, None, reason="Wrong figures.")
     assert most_read("kk", 1) == [second]
 
 
@@ -294,8 +294,7 @@ def test_a_withdrawn_article_gives_its_place_to_the_next_one():
         read(article, "en", times=times)
     flush_views()
     assert most_read("en", 1, limit=2) == [articles[2], articles[1]]
-    articles[2].status = Article.Status.WITHDRAWN
-    articles[2].save()
+    workflow.article_withdraw(articles[2], None, reason="Wrong figures.")
     assert most_read("en", 1, limit=2) == [articles[1], articles[0]]
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import workflow
 from articles.models import Article, Byline
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_category, make_tag
@@ -282,7 +283,7 @@ def test_an_author_cannot_unpublish_their_own_article_by_restoring_its_draft(cli
     )
     save_in_admin(signed_in(client.__class__(), author), article)  # the draft version
     client = signed_in(client, editor)
-    article.publish_now()
+    workflow.article_publish(article, editor)
     go_live_times = article.go_live_times
     author_client = signed_in(client.__class__(), author)
 

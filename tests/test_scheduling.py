@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from articles import workflow
 from articles.models import LANGUAGE_CODES, Article
 from tests.factories import make_article
 
@@ -79,14 +80,11 @@ def test_withdrawing_hides_every_language_and_republishing_restores_those_due(cl
         article = make_article(published_at=almaty(9), published_at_en=almaty(12))
         assert where_shown(client, article, "kk") == EVERYWHERE
 
-        article.status = Article.Status.WITHDRAWN
-        article.withdrawal_reason = "The figures were wrong."
-        article.save()
+        workflow.article_withdraw(article, None, reason="The figures were wrong.")
         for language in LANGUAGE_CODES:
             assert where_shown(client, article, language) == set(), language
 
-        article.status = Article.Status.PUBLISHED
-        article.save()
+        workflow.article_publish(article, None)
         assert where_shown(client, article, "kk") == EVERYWHERE
         assert where_shown(client, article, "ru") == EVERYWHERE
         assert where_shown(client, article, "en") == set()

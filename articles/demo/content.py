@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from articles import workflow
 from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category, localized
 from articles.models import Image as Picture
 
@@ -138,14 +139,14 @@ def create_translated(model, spec: dict):
 
 
 def create_story(story: dict, categories: dict, authors: dict) -> Article:
+    """The story written as a draft, then published, scheduled or withdrawn as the desk does it.
+
+    Loading the demo is no news: the desk's actions are not announced.
+    """
     now = timezone.now()
     status = story.get("status", "published")
-    published_at = now - timedelta(hours=story["hours_ago"])
-    if status == "scheduled":
-        status, published_at = Article.Status.PUBLISHED, now + timedelta(days=1)
     article = Article(
         category=categories[story["category"]],
-        status=status,
         featured=story.get("featured", False),
         source=story.get("source", ""),
     )
@@ -155,13 +156,18 @@ def create_story(story: dict, categories: dict, authors: dict) -> Article:
         for field, text in story[code].items():
             if field != "cover_caption":  # the caption belongs to the picture
                 setattr(article, localized(field, code), text)
-        if status != Article.Status.DRAFT:
-            setattr(article, localized("published_at", code), published_at)
     if story.get("cover"):
         article.cover_image = create_cover(story)
     article.save()
     for position, key in enumerate(story.get("authors", [])):
         Byline.objects.create(article=article, author=authors[key], position=position)
+    if status == "draft":
+        return article
+    went_live = now - timedelta(hours=story["hours_ago"])
+    at = now + timedelta(days=1) if status == "scheduled" else went_live
+    workflow.article_publish(article, None, at=at, quiet=True)
+    if status == "withdrawn":
+        workflow.article_withdraw(article, None, reason=story["withdrawal_reason"], quiet=True)
     return article
 
 

@@ -1,6 +1,5 @@
 """The editors' desk: one tab per language for every translated field."""
 
-import copy
 from datetime import MAXYEAR, MINYEAR, date
 
 import reversion
@@ -421,9 +420,8 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        before = Article.objects.filter(pk=obj.pk).first() if change else None
-        super().save_model(request, obj, form, change)
-        workflow.announce_publication_changes(before, obj, request=request)
+        # The one save: held to the workflow's rules, and what it did announced.
+        workflow.article_save(obj, request.user, request=request)
 
     def changelist_view(self, request, extra_context=None):
         if not is_drillable_day(request.GET, self.date_hierarchy):
@@ -738,12 +736,16 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
     def publish(self, request, queryset):
         published = 0
         for article in queryset:
-            before = copy.copy(article)
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment(_("Published"))
-                article.publish_now()
-            workflow.announce_publication_changes(before, article, request=request)
+            try:
+                workflow.article_publish(article, request.user, request=request)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("“%(article)s” was not published: %(errors)s")
+                    % {"article": article, "errors": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+                continue
             published += 1
         self.message_user(
             request,
@@ -757,14 +759,7 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             for article in queryset:
-                before = copy.copy(article)
-                with reversion.create_revision():
-                    reversion.set_user(request.user)
-                    reversion.set_comment(_("Withdrawn: %(reason)s") % {"reason": reason})
-                    article.status = Article.Status.WITHDRAWN
-                    article.withdrawal_reason = reason
-                    article.save()
-                workflow.announce_publication_changes(before, article, request=request)
+                workflow.article_withdraw(article, request.user, reason=reason, request=request)
             count = len(queryset)
             self.message_user(
                 request,

@@ -148,3 +148,46 @@ def may_change_image(user: AbstractBaseUser, image: Image) -> bool:
         return False
     others = Article.objects.showing(image).exclude(created_by=user, status__in=AUTHOR_STATUSES)
     return not others.exists()
+
+
+# The desk's actions (articles/workflow.py), judged by the same rules as the change form.
+
+
+def may_change_article(user: AbstractBaseUser, article: Article) -> bool:
+    """What the admin asks before any change: the model permission, then the role's rule."""
+    return user.is_active and user.has_perm("articles.change_article") and may_edit(user, article)
+
+
+def may_submit(user: AbstractBaseUser, article: Article) -> bool:
+    """Whether the user may send the article to review: its author, or an editor."""
+    return (
+        may_change_article(user, article)
+        and may_change_field(user, "status")
+        and Article.Status.REVIEW in allowed_statuses(user)
+    )
+
+
+def may_publish(user: AbstractBaseUser, article: Article, languages) -> bool:
+    """Whether the user may publish or schedule the article in each of `languages`."""
+    return (
+        is_editor(user)
+        and may_change_article(user, article)
+        and may_change_field(user, "status")
+        and all(may_change_field(user, localized("published_at", code)) for code in languages)
+    )
+
+
+def may_withdraw(user: AbstractBaseUser, article: Article) -> bool:
+    return (
+        is_editor(user)
+        and may_change_article(user, article)
+        and may_change_field(user, "status")
+        and may_change_field(user, "withdrawal_reason")
+    )
+
+
+def may_correct(user: AbstractBaseUser, article: Article, language: str) -> bool:
+    """Whether the user may write the public correction note of `language`: editors may."""
+    return may_change_article(user, article) and may_change_field(
+        user, localized("correction", language)
+    )

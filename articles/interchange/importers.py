@@ -31,9 +31,11 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import workflow
 from articles.media.sanitizer import CONTROL_CHARACTERS
 from articles.models import LANGUAGE_CODES, Article, Author, Byline, localized
 
@@ -129,9 +131,8 @@ def import_file(
         article = Article.objects.filter(legacy_key=legacy.legacy_key).first()
         created = article is None
         if article is None:
-            article = Article(legacy_key=legacy.legacy_key, status=Article.Status.PUBLISHED)
-        if status:
-            article.status = status
+            article = Article(legacy_key=legacy.legacy_key)
+        wanted = status or (Article.Status.PUBLISHED if created else article.status)
         title_column = localized("title", legacy.language)
         if created or getattr(article, title_column) != legacy.title:
             # Article.save() makes the slug from the title; an unchanged title keeps its address.
@@ -140,12 +141,29 @@ def import_file(
         setattr(article, localized("body", legacy.language), legacy.body)
         go_live_column = localized("published_at", legacy.language)
         go_live = legacy.published_at or default_date or getattr(article, go_live_column)
-        setattr(article, go_live_column, go_live or timezone.now())
-        article.save()
+        go_live = go_live or timezone.now()
+        if wanted == Article.Status.PUBLISHED:
+            publish(article, legacy.language, go_live)
+        else:
+            # A draft, or what editors decided since the last import (in review, withdrawn).
+            article.status = wanted
+            setattr(article, go_live_column, go_live)
+            article.save()
         if legacy.author_name:
             author = find_or_create_author(legacy.author_name)
             Byline.objects.get_or_create(article=article, author=author, defaults={"position": 0})
     return ImportResult(path=path, article=article, language=legacy.language, created=created)
+
+
+def publish(article: Article, language: str, go_live: datetime) -> None:
+    """Publish the file's language from its date, as the desk publishes (articles/workflow.py).
+
+    The import announces itself once, when it is done: not each article.
+    """
+    try:
+        workflow.article_publish(article, None, languages=[language], at=go_live, quiet=True)
+    except ValidationError as error:
+        raise LegacyFormatError(f"cannot be published: {' '.join(error.messages)}") from None
 
 
 def read_legacy_text(path: Path, directory: Path | None = None) -> str:

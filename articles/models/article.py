@@ -507,18 +507,6 @@ class Article(models.Model):
             and source != (getattr(self, localized(field, "kk")) or "")
         ]
 
-    def publish_now(self) -> None:
-        """Publish: each written language without a go-live time goes live now.
-
-        Languages scheduled for later keep their time.
-        """
-        now = timezone.now()
-        self.status = self.Status.PUBLISHED
-        for code in self.languages:
-            if getattr(self, localized("published_at", code)) is None:
-                setattr(self, localized("published_at", code), now)
-        self.save()
-
     def check_alt_texts(self) -> None:
         """A published article describes its pictures in every language it is written in."""
         errors = {}

@@ -68,5 +68,5 @@ def locked_out(sender, request, username, ip_address, **kwargs):
 
 @receiver(desk_action, dispatch_uid="accounts_desk_action")
 def desk_action_done(sender, action, target, request, user, detail, **kwargs):
-    """Publish, schedule, withdraw, restore, recover, delete and import (articles/workflow.py)."""
+    """Every action on content articles/workflow.py announces (DeskAction), one entry each."""
     audit.record(audit.Action(action), request=request, user=user, target=target, detail=detail)
