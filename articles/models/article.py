@@ -13,10 +13,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from articles.editions.addresses import address
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
 from articles.editions.scripts import fill_variants
 from articles.editions.slugs import make_slug
@@ -181,10 +181,9 @@ def bylines_in_order() -> models.Prefetch:
 
 def article_address(pk: int, slug: str, language: str) -> str:
     """An article's address in `language` from its slug there (no other column read)."""
-    with translation.override(language):
-        if slug:
-            return reverse("articles:article", kwargs={"pk": pk, "slug": slug})
-        return reverse("articles:article-short", kwargs={"pk": pk})
+    if slug:
+        return address("articles:article", language, pk=pk, slug=slug)
+    return address("articles:article-short", language, pk=pk)
 
 
 def has_text_in(language: str) -> Q:
@@ -468,11 +467,7 @@ class Article(models.Model):
         language = language or translation.get_language()
         if language not in EDITIONS or not self.has_language(language):
             language = (self.languages or [LANGUAGE_CODES[0]])[0]
-        slug = getattr(self, localized("slug", language)) or ""
-        with translation.override(language):
-            if slug:
-                return reverse("articles:article", kwargs={"pk": self.pk, "slug": slug})
-            return reverse("articles:article-short", kwargs={"pk": self.pk})
+        return article_address(self.pk, getattr(self, localized("slug", language)), language)
 
     def clean(self) -> None:
         if not any(self.title_in(code).strip() for code in LANGUAGE_CODES):

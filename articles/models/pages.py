@@ -1,10 +1,10 @@
 """Categories, authors and tags: named pages with a slug in every language, and retired slugs."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from articles.editions.addresses import address
 from articles.editions.languages import LANGUAGE_CODES, localized
 from articles.editions.scripts import fill_variants
 from articles.editions.slugs import make_slug, unique_slug
@@ -67,9 +67,7 @@ class NamedPage:
 
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or translation.get_language()
-        slug = getattr(self, localized("slug", language))
-        with translation.override(language):
-            return reverse(self.url_name, kwargs={"slug": slug})
+        return address(self.url_name, language, slug=getattr(self, localized("slug", language)))
 
 
 class Category(NamedPage, models.Model):
