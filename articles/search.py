@@ -43,14 +43,12 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import BigIntegerField, F, Func, Q, QuerySet, TextField, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import Lookup
 from django.db.models.signals import post_save
@@ -139,8 +137,7 @@ def as_indexed(text: str, language: str) -> str:
 def vector_sql(language: str, title: str, lead: str, body: str) -> str:
     """SQL making `language`'s search vector from SQL for its title, lead and plain-text body.
 
-    update_search_vectors() writes it on save; articles/demo/archive.py and
-    articles/interchange/backup.py write it for many rows at once.
+    write_vectors() writes it, for one article saved or thousands inserted.
     """
     parts = []
     for text, weight in zip((title, lead, body), WEIGHTS.values(), strict=True):
@@ -275,7 +272,7 @@ class RankedMatches:
         markers = {"config": CONFIGS[language], "start_sel": START, "stop_sel": STOP}
         return list(
             Article.objects.public(language)
-            .for_listing(language)
+            .for_listing(language, also=(localized("body", language),))
             .filter(pk__in=best)
             .annotate(
                 rank=rank,
@@ -359,7 +356,8 @@ def plain_matches(query: str, language: str) -> QuerySet[Article]:
     if not words:
         return Article.objects.none()
     folded = {f"folded_{field}": FoldedCase(localized(field, language)) for field in WEIGHTS}
-    matches = Article.objects.public(language).for_listing().alias(**folded)
+    body = localized("body", language)
+    matches = Article.objects.public(language).for_listing(language, also=(body,)).alias(**folded)
     for word in words:
         anywhere = Q()
         for name in folded:
@@ -465,15 +463,38 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.search.update_search_vectors")
 def update_search_vectors(sender, instance: Article, using: str, **kwargs) -> None:
-    """Rewrite the saved article's search vectors, in one UPDATE (PostgreSQL only)."""
-    if connections[using].vendor != "postgresql":
+    write_vectors([instance], using)
+
+
+def write_vectors(articles: list[Article], using: str = "default") -> None:
+    """Write the articles' search vectors from their text, in one UPDATE (PostgreSQL only).
+
+    Saves, the archive generator and backup restore all write them here: each
+    edition's title, lead and body as plain text through vector_sql(), from a
+    VALUES list, so a batch of thousands costs one statement.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not articles:
         return
-    vectors = {}
+    quote = connection.ops.quote_name
+    table = quote(Article._meta.db_table)
+    assignments, column = [], 2
     for code in EDITIONS:
-        title, lead, body = instance.text_in(code)
-        vectors[localized("search", code)] = RawSQL(
-            vector_sql(code, "%s::text", "%s::text", "%s::text"),
-            (title, lead, plain_text(body)),
-            output_field=SearchVectorField(),
+        title, lead, body = (f"texts.column{column + offset}" for offset in range(3))
+        vector = vector_sql(code, title, lead, body)
+        assignments.append(f"{quote(localized('search', code))} = {vector}")
+        column += 3
+    params = []
+    for article in articles:
+        params.append(article.pk)
+        for code in EDITIONS:
+            title, lead, body = article.text_in(code)
+            params += [title, lead, plain_text(body)]
+    placeholders = f"(%s{', %s::text' * (column - 2)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(assignments)}"
+            f" FROM (VALUES {', '.join([placeholders] * len(articles))}) AS texts"
+            f" WHERE {table}.id = texts.column1",
+            params,
         )
-    Article.objects.using(using).filter(pk=instance.pk).update(**vectors)

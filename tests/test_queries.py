@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED_QUERIES = {
     "home": (4, 2),
     "latest": (1, 1),
-    "article": (6, 5),
+    "article": (5, 4),
     "category": (3, 2),
     "author": (3, 2),
     "tag": (3, 2),

@@ -57,3 +57,30 @@ def test_an_article_without_tags_or_category_has_no_related_block(client):
     make_article()
     page = client.get(article.get_absolute_url("en")).content.decode()
     assert 'id="related-heading"' not in page
+
+
+def test_a_new_article_joins_the_related_lists_of_the_articles_most_like_it(client):
+    drought, harvest = make_tag(), make_tag()
+    older = make_article()
+    older.tags.set([drought, harvest])
+    newer = make_article(title_en="Rain at last")
+    newer.tags.set([drought, harvest])
+    assert related_titles(client, older, "en")[0] == "Rain at last"
+
+
+def test_tags_added_from_the_tag_side_relate_the_articles(client):
+    tag = make_tag()
+    first, second = make_article(), make_article(title_en="Tagged from the tag")
+    tag.articles.add(first, second)
+    assert related_titles(client, first, "en") == ["Tagged from the tag"]
+    tag.articles.clear()
+    assert related_titles(client, first, "en") == []
+
+
+def test_a_removed_tag_takes_the_article_out_of_its_former_neighbours_lists(client):
+    tag = make_tag()
+    reading, other = make_article(), make_article(title_en="No longer related")
+    reading.tags.set([tag])
+    other.tags.set([tag])
+    other.tags.clear()
+    assert related_titles(client, reading, "en") == []

@@ -2,13 +2,13 @@
 
 Years of news in Kazakh, Russian and English, added with bulk_create in
 batches of BATCH_SIZE, each in a transaction. bulk_create skips
-Article.save(), so this module sets what save() derives, with the same
-functions: slugs (here also unique per language among all articles), the
-Latin edition converted from Kazakh (articles/editions/scripts.py), each language's
-go-live and text-change times, the original language and the edit version.
-One UPDATE per batch then writes the creation and update times, which
-bulk_create leaves at "now", and on PostgreSQL the search vectors, as
-articles/search.py writes them on save.
+Article.save(): each article gets what a save derives from the same
+derive() (articles/models/derivation.py), with a made-up history (each
+language's go-live and text-change times, the edit version) instead of
+"now"; slugs are also made unique per language among all articles. Once a
+batch is stored, complete() puts back its creation and update times
+(bulk_create leaves "now") and writes its search vectors and related
+articles as a save does.
 
 The text is nonsense that reads like news: sentences drawn from a vocabulary
 of real and made-up words with Zipf frequencies, so that a search index sees
@@ -35,12 +35,13 @@ from PIL import Image, ImageDraw
 from slugify import smart_truncate
 
 from articles.caching import edge, generation
-from articles.editions.languages import EDITIONS, localized
+from articles.editions.languages import localized
 from articles.editions.scripts import fill_variants
 from articles.editions.slugs import MAX_SLUG_LENGTH, make_slug
-from articles.models import LATIN_OVERRIDABLE, Article, Author, Byline, Category, Tag
+from articles.models import Article, Author, Byline, Category, Tag, relate
 from articles.models import Image as Picture
-from articles.search import WEIGHTS, vector_sql
+from articles.models.derivation import derive
+from articles.search import write_vectors
 
 BATCH_SIZE = 2_000
 YEARS = 8
@@ -772,7 +773,7 @@ class Archive:
         )
 
     def article(self, fields: dict) -> Article:
-        """An Article with these fields, every other column's default, and its Latin edition."""
+        """An Article with these fields, every other column's default, and what a save derives."""
         values = self.defaults | fields
         article = Article(
             *(
@@ -780,11 +781,8 @@ class Archive:
                 for field in self.columns
             )
         )
-        fill_variants(
-            article,
-            converted=LATIN_OVERRIDABLE,
-            copied=("slug", "published_at", "text_changed_at", "revised_at"),
-        )
+        # Its history (change times, versions) is made up above, not stamped now.
+        derive(article, history=False)
         return article
 
     def pick(
@@ -884,8 +882,6 @@ def insert(drafts: list[Draft], complete_now: bool = True) -> None:
         for article in articles:
             fill_variants(article, converted=(), copied=("slug",))
         Article.objects.bulk_create(articles)
-        if complete_now:
-            complete(drafts)
         Byline.objects.bulk_create(
             Byline(article_id=draft.article.pk, author_id=author_id, position=position)
             for draft in drafts
@@ -896,6 +892,8 @@ def insert(drafts: list[Draft], complete_now: bool = True) -> None:
             for draft in drafts
             for tag_id in draft.tag_ids
         )
+        if complete_now:
+            complete(drafts)
 
 
 def complete_apart(drafts: list[Draft]) -> None:
@@ -905,25 +903,14 @@ def complete_apart(drafts: list[Draft]) -> None:
 
 
 def complete(drafts: list[Draft]) -> None:
-    """One UPDATE for what bulk_create cannot write.
+    """What needs the inserted rows: their made-up times, search vectors and related articles.
 
-    The creation and update times (bulk_create stores "now") and, on
-    PostgreSQL, the search vectors, from the row's own text through
-    search.vector_sql(), as search.update_search_vectors() makes them on
-    save. The body's tags go as plain_text() removes them; generated text has
-    no entities to decode.
+    bulk_create stores "now" as the creation and update times: one UPDATE
+    puts back the archive's. The search vectors and related articles are
+    made as on save (search.write_vectors(), related.relate()).
     """
     quote = connection.ops.quote_name
     table = quote(Article._meta.db_table)
-    assignments = ["created_at = times.column2", "updated_at = times.column3"]
-    if connection.vendor == "postgresql":
-        for edition in EDITIONS:
-            title, lead, body = (
-                f"coalesce({quote(localized(field, edition))}, '')" for field in WEIGHTS
-            )
-            body = f"regexp_replace({body}, '<[^>]*>', '', 'g')"
-            vector = vector_sql(edition, title, lead, body)
-            assignments.append(f"{quote(localized('search', edition))} = {vector}")
     adapt = connection.ops.adapt_datetimefield_value
     params = [
         value
@@ -932,8 +919,11 @@ def complete(drafts: list[Draft]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {', '.join(assignments)}"
+            f"UPDATE {table} SET created_at = times.column2, updated_at = times.column3"
             f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(drafts))}) AS times"
             f" WHERE {table}.id = times.column1",
             params,
         )
+    articles = [draft.article for draft in drafts]
+    write_vectors(articles)
+    relate(article.pk for article in articles)

@@ -8,11 +8,10 @@ article addresses carry them.
 An import reads the document twice, an item at a time, so that its size
 does not matter: check() reads all of it and writes nothing; write() then
 writes the rows as they were exported, with bulk_create, in one
-transaction. save() would make slugs, stamp text_changed_at and
-revised_at, and count an edit; what it does that readers depend on is done
-as the rows are written instead: the bodies sanitized as save() sanitizes
-them, then the search vectors (PostgreSQL, as
-search.update_search_vectors() writes them) and a new content version.
+transaction. Each article gets what a save derives (derive(), with the
+history the document brings rather than new change times and versions),
+then its search vectors and, once all are in, its related articles, as a
+save writes them; then a new content generation.
 
 A backup is input like any other, and may be damaged or hostile. check()
 refuses what the site could not store, show or serve safely, as the admin's
@@ -46,8 +45,8 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from articles.caching import edge, generation
-from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
-from articles.media.sanitizer import CONTROL_CHARACTERS, clean_body, plain_text
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized, translated_fields
+from articles.media.sanitizer import CONTROL_CHARACTERS
 from articles.models import (
     LATIN_OVERRIDABLE,
     Article,
@@ -57,8 +56,10 @@ from articles.models import (
     Image,
     RetiredSlug,
     Tag,
+    relate,
 )
-from articles.search import vector_sql
+from articles.models.derivation import derive
+from articles.search import write_vectors
 
 FORMAT = "newsroom-content"
 VERSION = 1
@@ -73,7 +74,8 @@ class Section:
 
     name: str
     model: type[models.Model]
-    # An object per edition: {"kk": ..., "kk-latn": ..., "ru": ..., "en": ...}.
+    # An object per edition: {"kk": ..., "kk-latn": ..., "ru": ..., "en": ...}. Every field
+    # articles/translation.py registers, so that each of its columns is exported.
     translated: tuple[str, ...] = ()
     # A single value each; a foreign key is the other row's id.
     fields: tuple[str, ...] = ()
@@ -107,37 +109,27 @@ class Section:
 CATEGORIES = Section(
     "categories",
     Category,
-    translated=("name", "slug", "description"),
+    translated=translated_fields(Category),
     fields=("id", "position"),
 )
 AUTHORS = Section(
     "authors",
     Author,
-    translated=("name", "slug", "bio"),
+    translated=translated_fields(Author),
     fields=("id", "photo", "is_active"),
 )
-TAGS = Section("tags", Tag, translated=("name", "slug"), fields=("id",))
+TAGS = Section("tags", Tag, translated=translated_fields(Tag), fields=("id",))
 IMAGES = Section(
     "images",
     Image,
-    translated=("alt", "caption"),
+    translated=translated_fields(Image),
     fields=("id", "file", "width", "height", "credit", "renditions", "created_at"),
     left_out=("uploaded_by",),
 )
 ARTICLES = Section(
     "articles",
     Article,
-    translated=(
-        "title",
-        "slug",
-        "lead",
-        "body",
-        "cover_caption",
-        "correction",
-        "published_at",
-        "text_changed_at",
-        "revised_at",
-    ),
+    translated=translated_fields(Article),
     fields=(
         "id",
         "status",
@@ -149,17 +141,19 @@ ARTICLES = Section(
         "breaking_until",
         "source",
         "legacy_key",
-        "latin_title",
-        "latin_lead",
-        "latin_body",
-        "latin_cover_caption",
-        "latin_correction",
+        *(f"latin_{name}" for name in LATIN_OVERRIDABLE),
         "latin_sources",
         "edit_version",
         "created_at",
         "updated_at",
     ),
-    left_out=("created_by", "search_kk", "search_kk_latn", "search_ru", "search_en"),
+    # What a save derives from the rest is derived again on the way in.
+    left_out=(
+        "created_by",
+        "written_in",
+        "related_ids",
+        *(localized("search", code) for code in EDITIONS),
+    ),
     html=("body", "latin_body"),
 )
 RETIRED_SLUGS = Section(
@@ -975,6 +969,8 @@ def write(
                 written += len(rows)
                 progress(written)
         reset_sequences()
+        # Every article's, once all their tags are in.
+        relate(Article.objects.values_list("pk", flat=True).iterator())
         # Bulk inserts send no signals: every page is made anew, here and at the edge.
         generation.bump()
         edge.purge_everything()
@@ -994,22 +990,18 @@ def batches(stream: BinaryIO) -> Iterator[tuple[Section, list[Row]]]:
         problems = Problems()
         row = read_item(section, value, f"{name}[{index}]", problems)
         problems.raise_if_any()  # only if the file changed since it was checked
-        sanitize(section, row)
         batch.append(row)
     if batch:
         yield section, batch
 
 
-def sanitize(section: Section, row: Row) -> None:
-    """Clean the row's rich text as Article.save() does: only the allowed HTML is stored."""
-    for column in section.html_columns():
-        if row.values[column]:
-            row.values[column] = clean_body(row.values[column])
-
-
 def insert(section: Section, rows: list[Row]) -> None:
     model = section.model
     instances = [model(**row.values) for row in rows]
+    if section is ARTICLES:
+        # As a save would store them, with the history the document brings.
+        for article in instances:
+            derive(article, history=False)
     model.objects.bulk_create(instances)
     restore_stamped_times(section, instances, rows)
     if section is ARTICLES:
@@ -1023,7 +1015,7 @@ def insert(section: Section, rows: list[Row]) -> None:
             for row in rows
             for tag in row.tags
         )
-        write_search_vectors(instances)
+        write_vectors(instances)
 
 
 def restore_stamped_times(section: Section, instances: list, rows: list[Row]) -> None:
@@ -1058,40 +1050,6 @@ def restore_stamped_times(section: Section, instances: list, rows: list[Row]) ->
             f"UPDATE {table} SET {assignments}"
             f" FROM (VALUES {', '.join([placeholders] * len(rows))}) AS stamps"
             f" WHERE {table}.id = stamps.column1",
-            params,
-        )
-
-
-def write_search_vectors(articles: list[Article]) -> None:
-    """What search.update_search_vectors() writes on save, for a batch of articles at once.
-
-    The same texts (the body as plain text) through search.vector_sql(), in
-    one UPDATE from a VALUES list: an UPDATE per article made the import of a
-    large archive spend most of its time there. PostgreSQL only, like the
-    search columns.
-    """
-    if connection.vendor != "postgresql":
-        return
-    quote = connection.ops.quote_name
-    table = quote(Article._meta.db_table)
-    assignments, column = [], 2
-    for code in EDITIONS:
-        title, lead, body = (f"texts.column{column + offset}" for offset in range(3))
-        vector = vector_sql(code, title, lead, body)
-        assignments.append(f"{quote(localized('search', code))} = {vector}")
-        column += 3
-    params = []
-    for article in articles:
-        params.append(article.pk)
-        for code in EDITIONS:
-            title, lead, body = article.text_in(code)
-            params += [title, lead, plain_text(body)]
-    placeholders = f"(%s{', %s::text' * (column - 2)})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {', '.join(assignments)}"
-            f" FROM (VALUES {', '.join([placeholders] * len(articles))}) AS texts"
-            f" WHERE {table}.id = texts.column1",
             params,
         )
 

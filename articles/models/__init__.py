@@ -3,7 +3,6 @@
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.models.article import (
     LARGEST_ID,
-    LATIN_OVERRIDABLE,
     Article,
     ArticleQuerySet,
     Byline,
@@ -11,10 +10,12 @@ from articles.models.article import (
     has_text_in,
     live_in,
 )
+from articles.models.derivation import LATIN_OVERRIDABLE
 from articles.models.desk import LanguageAssignment
 from articles.models.image import Image
 from articles.models.pages import Author, Category, NamedPage, RetiredSlug, Tag
 from articles.models.reading import ArticleViews
+from articles.models.related import relate
 
 __all__ = [
     "EDITIONS",
@@ -36,4 +37,5 @@ __all__ = [
     "has_text_in",
     "live_in",
     "localized",
+    "relate",
 ]

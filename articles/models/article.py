@@ -13,17 +13,17 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from articles.editions.addresses import address
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
-from articles.editions.scripts import fill_variants
-from articles.editions.slugs import make_slug
-from articles.media.sanitizer import IMG_TAG, clean_body, first_paragraph_text, plain_text
+from articles.media.sanitizer import IMG_TAG, first_paragraph_text, plain_text
 from articles.models import lookups  # noqa: F401 (registers __filled)
+from articles.models.derivation import TEXT_FIELDS, derive
 from articles.models.image import Image
-from articles.models.pages import Author, Category, Tag, first_filled, regenerated_slug
+from articles.models.pages import Author, Category, Tag, first_filled
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -55,22 +55,14 @@ class ArticleQuerySet(models.QuerySet):
     def page(self, pk: int, language: str) -> "Article | None":
         """Article `pk` as its page in `language` shows it, or None if it is live nowhere.
 
-        `language`'s columns only, with its category, cover, bylines and tags,
-        and `edition_urls`: its address in each edition where it is live (told
-        by the database: the other editions' bodies are never fetched).
+        One narrow query for `language`'s columns, its category and cover, and
+        what tells where else it is live (each edition's slug and go-live
+        time, `written_in`); one each for its bylines and tags. `edition_urls`
+        is its address in each edition where it is live.
         """
-        now = timezone.now()
         article = (
-            self.for_listing(language, also=EDITION_SLUGS)
+            self.for_listing(language, also=PAGE_COLUMNS + (localized("body", language),))
             .prefetch_related(bylines_in_order(), "tags")
-            .annotate(
-                **{
-                    localized("live", code): models.ExpressionWrapper(
-                        live_in(code, now), output_field=models.BooleanField()
-                    )
-                    for code in EDITIONS
-                }
-            )
             .filter(pk=pk)
             .first()
         )
@@ -79,45 +71,29 @@ class ArticleQuerySet(models.QuerySet):
         article.edition_urls = {
             code: article_address(pk, getattr(article, localized("slug", code)), code)
             for code in EDITIONS
-            if getattr(article, localized("live", code))
+            if article.is_live_in(code)
         }
         return article if article.edition_urls else None
 
     def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
-        """Up to `limit` live articles sharing `article`'s tags, most shared tags first, then
-        the newest of its category.
-
-        The tag matches are looked for among the RELATED_CANDIDATES newest articles
-        carrying any of its tags, so a tag on thousands of articles costs no more. The
-        live ones are ranked in one query on two narrow columns, and only the few shown
-        are read whole: two small queries, or three when the tags find too few.
+        """Up to `limit` live articles related to `article`: those sharing the most tags
+        (worked out when tags change: articles/models/related.py), then the newest of
+        its category. One query, whatever the archive's size.
         """
         public = self.public(language).exclude(pk=article.pk)
-        ranked = []
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        if tag_ids:
-            tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids)
-            candidates = (
-                tagged.exclude(article_id=article.pk)
-                .order_by("-article_id")
-                .values("article_id")[:RELATED_CANDIDATES]
-            )
-            ranked = list(
-                public.filter(pk__in=candidates, tags__in=tag_ids)
-                .values("pk")
-                .annotate(shared=models.Count("pk"))
-                .order_by("-shared", f"-{localized('published_at', language)}", "-pk")
-                .values_list("pk", flat=True)[:limit]
-            )
-        found = public.for_listing(language).in_bulk(ranked) if ranked else {}
-        related = [found[pk] for pk in ranked if pk in found]
-        if len(related) < limit and article.category_id:
-            related += (
-                public.for_listing(language)
-                .filter(category_id=article.category_id)
-                .exclude(pk__in=ranked)[: limit - len(related)]
-            )
-        return related
+        # Enough of the tag matches that a few not live in the language leave `limit`.
+        chosen = self.filter(pk__in=(article.related_ids or [])[: 2 * limit]).values("pk")
+        if article.category_id:
+            newest_of_category = public.filter(category_id=article.category_id).values("pk")
+            # A UNION, not an OR: each side finds its few rows through an index.
+            # (Its LIMIT inside an IN: SQLite allows none in a UNION's own parts.)
+            newest = self.filter(pk__in=newest_of_category[:limit]).values("pk")
+            chosen = chosen.union(newest, all=True)
+        found = list(public.for_listing(language).filter(pk__in=chosen))
+        rank = {pk: position for position, pk in enumerate(article.related_ids or [])}
+        # Tag matches in their rank, then the category's newest (the query's order).
+        found.sort(key=lambda other: rank.get(other.pk, len(rank)))
+        return found[:limit]
 
     def showing(self, image: Image) -> "ArticleQuerySet":
         """The articles that show the picture: as their cover, or inside their text."""
@@ -148,12 +124,21 @@ class ArticleQuerySet(models.QuerySet):
         Only the columns of `language` (the active language by default) that
         readers see are read, with the category's and the cover's: a row of
         every edition's text is several times wider, and slower to build.
-        Anything else a page touches is fetched for the whole list at once.
-        `also` names more columns to read.
+        Bodies are long and stored apart: only the opening of those without a
+        lead is read, for their summary. Anything else a page touches is
+        fetched for the whole list at once. `also` names more columns to read.
         """
         language = language or translation.get_language()
+        lead, body = localized("lead", language), localized("body", language)
         return (
             self.select_related("category", "cover_image")
+            .annotate(
+                # What a summary needs of a body: its opening, and only when there is no lead.
+                body_opening=models.Case(
+                    models.When(**{lead: ""}, then=Left(body, SUMMARY_SOURCE)),
+                    default=models.Value(""),
+                )
+            )
             .only(
                 *LISTED_COLUMNS,
                 *(localized(field, language) for field in LISTED_TEXT + LISTED_TIMES),
@@ -217,21 +202,23 @@ def per_language_indexes() -> list[models.Index]:
     return indexes
 
 
-TEXT_FIELDS = ("title", "lead", "body")
 # Ids are 64-bit integers (BigAutoField): a larger number in an address names nothing.
 LARGEST_ID = 2**63 - 1
-# How many of the newest articles sharing a tag are weighed as related ones.
-RELATED_CANDIDATES = 200
 # What a list or an article page shows of an article: columns, then translated fields.
-LISTED_COLUMNS = ("status", "source", "featured", "category", "cover_image")
-LISTED_TEXT = ("title", "slug", "lead", "body", "cover_caption", "correction")
+LISTED_COLUMNS = ("status", "source", "featured", "category", "cover_image", "written_in")
+LISTED_TEXT = ("title", "slug", "lead", "cover_caption", "correction")
 LISTED_TIMES = ("published_at", "revised_at")
 LISTED_IMAGE_COLUMNS = ("file", "width", "height", "credit", "renditions")
 SEARCH_COLUMNS = [localized("search", code) for code in EDITIONS]
-# Every edition's slug: an article page links its other editions.
-EDITION_SLUGS = tuple(localized("slug", code) for code in EDITIONS)
-# Kazakh fields converted to the Latin edition, each of which an editor may override.
-LATIN_OVERRIDABLE = ("title", "lead", "body", "cover_caption", "correction")
+# An article page links its other editions, and its related articles.
+PAGE_COLUMNS = (
+    *(localized(field, code) for field in ("slug", "published_at") for code in EDITIONS),
+    "written_in",
+    "related_ids",
+)
+# A summary is made from the first paragraph of this many characters of a body.
+SUMMARY_SOURCE = 1500
+CUT_OFF_TAG = re.compile(r"<[^>]*$")
 ALT_TEXT = re.compile(r'\balt="[^"]*\S[^"]*"', re.I)
 
 
@@ -383,6 +370,20 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    written_in = models.JSONField(
+        _("written in"),
+        default=list,
+        editable=False,
+        help_text=_("The editions with a title and a body, in settings order (made on save)."),
+    )
+    related_ids = models.JSONField(
+        _("related articles"),
+        default=list,
+        editable=False,
+        help_text=_(
+            "The articles sharing the most tags with this one, most first (made when tags change)."
+        ),
+    )
     edit_version = models.PositiveIntegerField(
         _("edit version"),
         default=0,
@@ -391,11 +392,6 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Full-text search vectors per edition, kept up to date by articles/search.py.
-    search_kk = SearchVectorField(null=True, editable=False)
-    search_kk_latn = SearchVectorField(null=True, editable=False)
-    search_ru = SearchVectorField(null=True, editable=False)
-    search_en = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -418,44 +414,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         previous = Article.objects.filter(pk=self.pk).first() if self.pk else None
-        now = timezone.now()
-        for code in LANGUAGE_CODES:
-            # Rich text is sanitized once, here, whatever sent it (editor or import).
-            setattr(self, localized("body", code), clean_body(self.body_in(code)))
-            for field in TEXT_FIELDS:
-                # Text that is only white space is no text: the database's rule for
-                # "written in this language" (has_text_in) compares with "".
-                value = getattr(self, localized(field, code))
-                if value and not value.strip():
-                    setattr(self, localized(field, code), "")
-            text = self.text_in(code)
-            if any(text) and (
-                previous is None or previous.wording_in(code) != self.wording_in(code)
-            ):
-                setattr(self, localized("text_changed_at", code), now)
-                if previous is not None and previous.is_live_in(code):
-                    setattr(self, localized("revised_at", code), now)
-            slug = regenerated_slug(self, previous, code, "title")
-            if not slug and self.has_language(code):
-                slug = make_slug(self.title_in(code), code)
-            setattr(self, localized("slug", code), slug)
-        if self.status == self.Status.PUBLISHED and not self.go_live_times:
-            for code in self.languages:
-                setattr(self, localized("published_at", code), now)
-        if not self.original_language:
-            self.original_language = next(
-                (code for code in LANGUAGE_CODES if self.title_in(code)), ""
-            )
-        self.latin_body = clean_body(self.latin_body)
-        self.note_latin_override_sources(previous)
-        fill_variants(
-            self,
-            converted=LATIN_OVERRIDABLE,
-            copied=("slug", "published_at", "text_changed_at", "revised_at"),
-            overrides=lambda variant, field: getattr(self, f"latin_{field}"),
-        )
-        # Never backwards, even when a restored old version is saved.
-        self.edit_version = max(self.edit_version, previous.edit_version if previous else 0) + 1
+        derive(self, previous)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
@@ -480,17 +439,6 @@ class Article(models.Model):
             self.check_alt_texts()
         if self.status == self.Status.WITHDRAWN and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the article is withdrawn.")})
-
-    def note_latin_override_sources(self, previous: "Article | None") -> None:
-        """Remember the Kazakh text each Latin override was written for (to tell it went stale)."""
-        sources = dict(self.latin_sources or {})
-        for field in LATIN_OVERRIDABLE:
-            override = getattr(self, f"latin_{field}")
-            if not override:
-                sources.pop(field, None)
-            elif field not in sources or getattr(previous, f"latin_{field}", None) != override:
-                sources[field] = getattr(self, localized(field, "kk")) or ""
-        self.latin_sources = sources
 
     @property
     def stale_latin_overrides(self) -> list[str]:
@@ -546,9 +494,15 @@ class Article(models.Model):
         return tuple(" ".join(plain_text(part).split()) for part in self.text_in(language))
 
     def has_language(self, language: str) -> bool:
-        return all(
-            (getattr(self, localized(field, language)) or "").strip() for field in ("title", "body")
-        )
+        """A title and a body in the language (white space is no text).
+
+        An article read without that text (a page, a list) answers from
+        `written_in`, which a save derives from the same rule.
+        """
+        columns = {localized(field, language) for field in ("title", "body")}
+        if columns & self.get_deferred_fields():
+            return language in self.written_in
+        return all((getattr(self, column) or "").strip() for column in columns)
 
     @property
     def languages(self) -> list[str]:
@@ -562,7 +516,7 @@ class Article(models.Model):
         return {code: time for code, time in times.items() if time is not None}
 
     def is_live_in(self, language: str) -> bool:
-        """The same rule as ArticleQuerySet.published(language), for one loaded article."""
+        """The same rule as ArticleQuerySet.published(language), for one stored article."""
         go_live = getattr(self, localized("published_at", language), None)
         return (
             self.status == self.Status.PUBLISHED
@@ -609,10 +563,21 @@ class Article(models.Model):
 
     @property
     def summary(self) -> str:
-        """The lead, or the body's first paragraph when there is no lead."""
+        """The lead, or the body's first paragraph when there is no lead.
+
+        An article from for_listing() has only its body's opening (`body_opening`).
+        """
         if self.lead:
             return self.lead
-        return first_paragraph_text(self.body or "")
+        opening = getattr(self, "body_opening", None)
+        if opening is None:
+            return first_paragraph_text(self.body or "")
+        return first_paragraph_text(CUT_OFF_TAG.sub("", opening))
+
+
+# Full-text search vectors, one per edition (search_kk...), written by articles/search.py.
+for code in EDITIONS:
+    Article.add_to_class(localized("search", code), SearchVectorField(null=True, editable=False))
 
 
 class Byline(models.Model):

@@ -191,7 +191,7 @@ class LatestArticlesFeed(Feed):
     def items(self, page=None):
         items = list(
             self.articles(page)
-            .for_listing()
+            .for_listing(also=(localized("body", translation.get_language()),))
             .prefetch_related(bylines_in_order(), "tags")[:FEED_LENGTH]
         )
         edge.tag(self.edge_key(page))
