@@ -1,11 +1,12 @@
 """Related articles: same tags or category, same language, never itself, never unpublished."""
 
+import random
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, related
 from tests.factories import make_article, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,26 @@ def test_a_removed_tag_takes_the_article_out_of_its_former_neighbours_lists(clie
     other.tags.set([tag])
     other.tags.clear()
     assert related_titles(client, reading, "en") == []
+
+
+def test_stored_lists_are_the_newest_candidates_ranked_by_shared_tags(monkeypatch):
+    """Every article's list equals the rule worked out by hand, with few candidates kept."""
+    monkeypatch.setattr(related, "CANDIDATES", 4)
+    monkeypatch.setattr(related, "KEPT", 3)
+    rng = random.Random(7)
+    tags = [make_tag() for _ in range(5)]
+    articles = [Article.objects.create(title_en=f"Story {n}", body_en="Text.") for n in range(30)]
+    through = Article.tags.through
+    through.objects.bulk_create(
+        through(article_id=article.pk, tag_id=tag.pk)
+        for article in articles
+        for tag in rng.sample(tags, rng.randint(0, 3))
+    )
+    related.relate(article.pk for article in articles)
+
+    tags_of = {a.pk: {t.pk for t in a.tags.all()} for a in articles}
+    for article in Article.objects.all():
+        others = sorted((pk for pk in tags_of if pk != article.pk), reverse=True)
+        candidates = [pk for pk in others if tags_of[pk] & tags_of[article.pk]][:4]
+        expected = sorted(candidates, key=lambda pk: (-len(tags_of[pk] & tags_of[article.pk]), -pk))
+        assert article.related_ids == expected[:3], article.pk

@@ -515,6 +515,8 @@ class Archive:
         with translation.override(settings.LANGUAGE_CODE):
             self.prepare()
             summary = self.insert_batches(batch_size, progress)
+        # Once all are in, so that older articles list the newer ones like them too.
+        relate(Article.objects.values_list("pk", flat=True).iterator(batch_size))
         # Bulk inserts send no signals: every page is made anew, here and at the edge.
         generation.bump()
         edge.purge_everything()
@@ -903,11 +905,11 @@ def complete_apart(drafts: list[Draft]) -> None:
 
 
 def complete(drafts: list[Draft]) -> None:
-    """What needs the inserted rows: their made-up times, search vectors and related articles.
+    """What needs the inserted rows: their made-up times and search vectors.
 
     bulk_create stores "now" as the creation and update times: one UPDATE
-    puts back the archive's. The search vectors and related articles are
-    made as on save (search.write_vectors(), related.relate()).
+    puts back the archive's. The search vectors are made as on save
+    (search.write_vectors()); the related articles once all are in.
     """
     quote = connection.ops.quote_name
     table = quote(Article._meta.db_table)
@@ -926,4 +928,3 @@ def complete(drafts: list[Draft]) -> None:
         )
     articles = [draft.article for draft in drafts]
     write_vectors(articles)
-    relate(article.pk for article in articles)

@@ -3,21 +3,23 @@
 `written_in` (the editions with a title and a body) and `related_ids` (the
 articles sharing the most tags) are made on save from now on
 (articles/models/derivation.py, articles/models/related.py); this fills
-them for the articles already there, a batch at a time, with the same
-rules as of this migration.
+them for the articles already there, a batch at a time: `written_in`
+with the rule as of this migration, `related_ids` with related.relate(),
+which reads nothing but the article–tag table.
 """
 
 import itertools
 
 from django.db import migrations, models
 
+from articles.models import related
+
 EDITIONS = ("kk", "kk_latn", "ru", "en")
-KEPT, CANDIDATES, BATCH_SIZE = 12, 200, 500
+BATCH_SIZE = 500
 
 
 def fill(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    ArticleTag = Article.tags.through
     columns = [f"{field}_{code}" for code in EDITIONS for field in ("title", "body")]
     rows = Article.objects.order_by("pk").values_list("pk", *columns).iterator(BATCH_SIZE)
     for batch in itertools.batched(rows, BATCH_SIZE, strict=False):
@@ -28,22 +30,11 @@ def fill(apps, schema_editor):
                 for code, title, body in zip(EDITIONS, texts[::2], texts[1::2], strict=True)
                 if (title or "").strip() and (body or "").strip()
             ]
-            tag_ids = ArticleTag.objects.filter(article_id=pk).values("tag_id")
-            candidates = (
-                ArticleTag.objects.filter(tag_id__in=tag_ids)
-                .exclude(article_id=pk)
-                .order_by("-article_id")
-                .values("article_id")[:CANDIDATES]
-            )
-            related = list(
-                ArticleTag.objects.filter(article_id__in=candidates, tag_id__in=tag_ids)
-                .values("article_id")
-                .annotate(shared=models.Count("tag_id"))
-                .order_by("-shared", "-article_id")
-                .values_list("article_id", flat=True)[:KEPT]
-            )
-            articles.append(Article(pk=pk, written_in=written, related_ids=related))
-        Article.objects.bulk_update(articles, ["written_in", "related_ids"])
+            articles.append(Article(pk=pk, written_in=written))
+        Article.objects.bulk_update(articles, ["written_in"])
+    # The ranking reads only the article–tag table, through this migration's model.
+    ids = Article.objects.order_by("pk").values_list("pk", flat=True).iterator(BATCH_SIZE)
+    related.relate(ids, ranking=related.Ranking(Article.tags.through))
 
 
 class Migration(migrations.Migration):
