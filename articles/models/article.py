@@ -57,12 +57,24 @@ class ArticleQuerySet(models.QuerySet):
 
         One narrow query for `language`'s columns, its category and cover, and
         what tells where else it is live (each edition's slug and go-live
-        time, `written_in`); one each for its bylines and tags. `edition_urls`
+        time, `written_in`); one each for its bylines and tags, with no more of
+        their authors and tags than a link needs. `edition_urls`
         is its address in each edition where it is live.
         """
         article = (
             self.for_listing(language, also=PAGE_COLUMNS + (localized("body", language),))
-            .prefetch_related(bylines_in_order(), "tags")
+            .prefetch_related(
+                models.Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author").only(
+                        "article_id",
+                        "author_id",
+                        "position",
+                        *(f"author__{column}" for column in NAMED_COLUMNS),
+                    ),
+                ),
+                models.Prefetch("tags", queryset=Tag.objects.only(*NAMED_COLUMNS)),
+            )
             .filter(pk=pk)
             .first()
         )
@@ -77,22 +89,21 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article", language: str, limit: int) -> list["Article"]:
         """Up to `limit` live articles related to `article`: those sharing the most tags
-        (worked out when tags change: articles/models/related.py), then the newest of
-        its category. One query, whatever the archive's size.
+        (worked out when tags change: articles/models/related.py), then, when they are
+        too few, the newest of its category: one query, two for an article with few
+        tag matches live in the language, whatever the archive's size.
         """
-        public = self.public(language).exclude(pk=article.pk)
+        public = self.public(language).for_listing(language).exclude(pk=article.pk)
+        ranked = article.related_ids or []
         # Enough of the tag matches that a few not live in the language leave `limit`.
-        chosen = self.filter(pk__in=(article.related_ids or [])[: 2 * limit]).values("pk")
-        if article.category_id:
-            newest_of_category = public.filter(category_id=article.category_id).values("pk")
-            # A UNION, not an OR: each side finds its few rows through an index.
-            # (Its LIMIT inside an IN: SQLite allows none in a UNION's own parts.)
-            newest = self.filter(pk__in=newest_of_category[:limit]).values("pk")
-            chosen = chosen.union(newest, all=True)
-        found = list(public.for_listing(language).filter(pk__in=chosen))
-        rank = {pk: position for position, pk in enumerate(article.related_ids or [])}
-        # Tag matches in their rank, then the category's newest (the query's order).
-        found.sort(key=lambda other: rank.get(other.pk, len(rank)))
+        found = list(public.filter(pk__in=ranked[: 2 * limit])) if ranked else []
+        rank = {pk: position for position, pk in enumerate(ranked)}
+        found.sort(key=lambda other: rank[other.pk])
+        if len(found) < limit and article.category_id:
+            newest = public.filter(category_id=article.category_id).exclude(
+                pk__in=[other.pk for other in found]
+            )
+            found += newest[: limit - len(found)]
         return found[:limit]
 
     def showing(self, image: Image) -> "ArticleQuerySet":
@@ -216,6 +227,8 @@ PAGE_COLUMNS = (
     "written_in",
     "related_ids",
 )
+# What a link to an author or a tag needs: its name and slug in every edition.
+NAMED_COLUMNS = tuple(localized(field, code) for field in ("name", "slug") for code in EDITIONS)
 # A summary is made from the first paragraph of this many characters of a body.
 SUMMARY_SOURCE = 1500
 CUT_OFF_TAG = re.compile(r"<[^>]*$")
