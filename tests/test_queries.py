@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED_QUERIES = {
     "home": (4, 2),
     "latest": (1, 1),
-    "article": (5, 4),
+    "article": (3, 2),
     "category": (3, 2),
     "author": (3, 2),
     "tag": (3, 2),

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
-from tests.factories import make_article, make_author, make_category, make_image
+from articles.models import Article, localized
+from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +280,22 @@ def test_favicon_is_served_from_static_files(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("/static/favicon.svg")
+
+
+@pytest.mark.parametrize("language", ["kk", "kk-latn", "ru", "en"])
+def test_an_article_names_its_authors_in_byline_order_and_its_tags(client, language):
+    first, second, third = make_author(), make_author(), make_author()
+    article = make_article(authors=[third, first, second])
+    tags = [make_tag(), make_tag()]
+    article.tags.set(tags)
+    page = html(client.get(article.get_absolute_url(language)))
+
+    byline = re.search(r'<span class="byline">(.*?)</span>', page, re.S).group(1)
+    in_order = (third, first, second)
+    assert re.findall(r'<a href="([^"]+)" rel="author">([^<]+)</a>', byline) == [
+        (author.get_absolute_url(language), getattr(author, localized("name", language)))
+        for author in in_order
+    ]
+    assert re.findall(r'<a href="([^"]+)" rel="tag">([^<]+)</a>', page) == [
+        (tag.get_absolute_url(language), getattr(tag, localized("name", language))) for tag in tags
+    ]

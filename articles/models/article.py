@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.editions.addresses import address
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
 from articles.media.sanitizer import IMG_TAG, first_paragraph_text, plain_text
-from articles.models import lookups  # noqa: F401 (registers __filled)
+from articles.models import gathered, lookups  # noqa: F401 (lookups registers __filled)
 from articles.models.derivation import TEXT_FIELDS, derive
 from articles.models.image import Image
 from articles.models.pages import Author, Category, Tag, first_filled
@@ -57,29 +57,40 @@ class ArticleQuerySet(models.QuerySet):
 
         One narrow query for `language`'s columns, its category and cover, and
         what tells where else it is live (each edition's slug and go-live
-        time, `written_in`); one each for its bylines and tags, with no more of
-        their authors and tags than a link needs. `edition_urls`
+        time, `written_in`), with the names of its authors and tags gathered
+        in the same query (models/gathered.py). `edition_urls`
         is its address in each edition where it is live.
         """
         article = (
             self.for_listing(language, also=PAGE_COLUMNS + (localized("body", language),))
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related("author").only(
-                        "article_id",
-                        "author_id",
-                        "position",
-                        *(f"author__{column}" for column in NAMED_COLUMNS),
-                    ),
-                ),
-                models.Prefetch("tags", queryset=Tag.objects.only(*NAMED_COLUMNS)),
+            .annotate(
+                byline_rows=gathered.named_rows(Byline, "author", position="position"),
+                tag_rows=gathered.named_rows(Article.tags.through, "tag"),
             )
             .filter(pk=pk)
             .first()
         )
         if article is None:
             return None
+        using = article._state.db
+        bylines = sorted(article.byline_rows or [], key=lambda row: (row["position"], row["id"]))
+        gathered.as_prefetched(
+            article,
+            "bylines",
+            Byline,
+            [
+                Byline(
+                    article=article,
+                    author=gathered.named(Author, row, using),
+                    position=row["position"],
+                )
+                for row in bylines
+            ],
+        )
+        tags = sorted(article.tag_rows or [], key=lambda row: row["id"])  # Tag's own order
+        gathered.as_prefetched(
+            article, "tags", Tag, [gathered.named(Tag, row, using) for row in tags]
+        )
         article.edition_urls = {
             code: article_address(pk, getattr(article, localized("slug", code)), code)
             for code in EDITIONS
@@ -227,8 +238,6 @@ PAGE_COLUMNS = (
     "written_in",
     "related_ids",
 )
-# What a link to an author or a tag needs: its name and slug in every edition.
-NAMED_COLUMNS = tuple(localized(field, code) for field in ("name", "slug") for code in EDITIONS)
 # A summary is made from the first paragraph of this many characters of a body.
 SUMMARY_SOURCE = 1500
 CUT_OFF_TAG = re.compile(r"<[^>]*$")
