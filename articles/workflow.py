@@ -84,6 +84,7 @@ def article_publish(
     at: datetime | None = None,
     request: HttpRequest | None = None,
     quiet: bool = False,
+    commit: bool = True,
 ) -> Article:
     """Publish the article in `languages`, by default every language it is written in.
 
@@ -92,6 +93,9 @@ def article_publish(
     a language keeps the go-live time it has, scheduled or not, and one
     without goes live now: the desk's "Publish now". `quiet`: part of a
     larger action announced once (an import), so not announced itself.
+    `commit=False`, as in a model form's save(commit=False): the article is
+    changed, held to the same rules, but not saved, versioned or announced;
+    the caller writes it with others (the legacy import's batches).
     """
     languages = list(article.languages if languages is None else languages)
     if user is not None and not roles.may_publish(user, article, languages):
@@ -117,6 +121,8 @@ def article_publish(
             elif getattr(target, column) is None:
                 setattr(target, column, now)
 
+    if not commit:
+        return make_change(article, publish)
     return act(article, user, publish, comment=_("Published"), request=request, quiet=quiet)
 
 
@@ -229,19 +235,30 @@ def act(
 ) -> Article:
     """Make `change` to the article, save it as a version of its own, and announce what it did.
 
+    `validate`: as in make_change().
+    """
+    before = stored(article)
+    make_change(article, change, validate=validate)
+    with recorded(user, comment):
+        article.save()
+    if not quiet:
+        announce_changes(before, article, user=user, request=request)
+    return article
+
+
+def make_change(
+    article: Article, change: Callable[[Article], None], *, validate: bool = True
+) -> Article:
+    """Make `change` to the article, without saving it.
+
     With `validate`, the article as changed must pass the checks the change
     form makes (Article.clean()); if not, the article is left as it was.
     """
-    before = stored(article)
     if validate:
         candidate = copy.copy(article)
         change(candidate)
         candidate.clean()
     change(article)
-    with recorded(user, comment):
-        article.save()
-    if not quiet:
-        announce_changes(before, article, user=user, request=request)
     return article
 
 

@@ -9,12 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import workflow
+from articles.caching import edge, generation
+from articles.interchange import importers
 from articles.interchange.importers import LegacyFormatError, detect_language, parse_legacy_article
 from articles.models import Article, Author
-from tests.factories import make_author
+from tests.factories import make_author, make_category, make_tag
+from tests.test_derivation import SAVE_BOOKKEEPING, raw_row
 
 pytestmark = pytest.mark.django_db
 
@@ -412,3 +418,146 @@ def test_a_new_author_gets_the_name_in_every_language_and_slugs():
     author = Author.objects.get()
     assert [author.name_kk, author.name_ru, author.name_en] == ["Daniyar Omarov"] * 3
     assert author.slug_kk and author.slug_ru and author.slug_en
+
+
+# Batches
+
+
+def write_stories(directory: Path, count: int, start: int = 0) -> list[Path]:
+    """`count` short English exports without an author, each a different article."""
+    return [
+        write_legacy(directory / f"story-{number}.txt", f"Story {number}\n\nNone\nNone\nText.\n")
+        for number in range(start, start + count)
+    ]
+
+
+def test_imported_articles_are_stored_as_a_save_would_store_them(tmp_path):
+    run_import(*GOOD_SAMPLES)
+    tag = make_tag()
+    for article in Article.objects.all():
+        article.tags.add(tag)
+    corrected = write_legacy(
+        tmp_path / "corrected.txt", KAZAKH.read_text().replace("АСТАНА.", "АСТАНА (түзетілді).")
+    )
+
+    run_import(corrected, ENGLISH)
+
+    for pk in Article.objects.values_list("pk", flat=True):
+        imported = raw_row(pk)
+        Article.objects.get(pk=pk).save()
+        saved = raw_row(pk)
+        changed = {column for column in imported if imported[column] != saved[column]}
+        assert changed <= SAVE_BOOKKEEPING, pk
+        assert imported["written_in"]
+        assert imported["related_ids"]  # as the tags made them: an import does not touch them
+    kazakh = Article.objects.get(title_kk__startswith="Үкімет")
+    assert kazakh.body_kk_latn.startswith("ASTANA (tüzetıldı).")
+
+
+def test_files_are_imported_in_batches_and_reported_in_their_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    stories = write_stories(tmp_path, 4)
+    broken = write_legacy(tmp_path / "story-2-broken.txt", "Only a title\n")
+
+    stdout, stderr, summary = run_failing_import(tmp_path)
+
+    assert summary == "Imported 4, updated 0, failed 1."
+    assert [line.split(": ")[0] for line in stdout.splitlines()[:4]] == [
+        f"[{number}/5] {path}" for number, path in zip([1, 2, 4, 5], stories, strict=True)
+    ]
+    assert (
+        stderr == f"[3/5] {broken}: failed: the file holds only a title: no metadata and no body\n"
+    )
+    assert Article.objects.count() == 4
+
+
+def test_a_batch_costs_as_many_queries_for_many_files_as_for_few(tmp_path):
+    few, many = tmp_path / "few", tmp_path / "many"
+    write_stories(few, 2)
+    write_stories(many, 20, start=2)
+
+    counts = []
+    for directory in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            run_import(directory)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    assert Article.objects.count() == 22
+
+
+def test_a_file_that_cannot_be_published_is_refused_and_the_rest_of_its_batch_imported(tmp_path):
+    picture = write_legacy(
+        tmp_path / "b-picture.txt", 'Photo story\n\nNone\nNone\n<img src="/media/x.png">\n'
+    )
+    stories = write_stories(tmp_path, 2)
+
+    _stdout, stderr, summary = run_failing_import(*stories[:1], picture, *stories[1:])
+
+    assert summary == "Imported 2, updated 0, failed 1."
+    assert f"[2/3] {picture}: failed: cannot be published: " in stderr
+    assert not Article.objects.filter(title_en="Photo story").exists()
+
+
+def test_a_batch_that_fails_keeps_the_files_before_the_failing_one(tmp_path, monkeypatch):
+    def fail(name):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("articles.interchange.importers.find_or_create_author", fail)
+    stories = write_stories(tmp_path, 2)
+
+    stdout = StringIO()
+    with pytest.raises(RuntimeError):
+        call_command("import_legacy", *stories, ENGLISH, stdout=stdout)
+
+    assert sorted(Article.objects.values_list("title_en", flat=True)) == ["Story 0", "Story 1"]
+    assert stdout.getvalue().count(": imported http") == 2
+    assert not Article.objects.filter(title_en=RAIL_TITLE).exists()
+
+
+def test_each_import_keeps_a_version_of_each_article_in_one_revision_per_batch(tmp_path):
+    stories = write_stories(tmp_path, 3)
+
+    run_import(*stories)
+    run_import(*stories)
+
+    for article in Article.objects.all():
+        versions = Version.objects.get_for_object(article)
+        assert [version.revision.comment for version in versions] == [
+            "Imported from 3 files (story-0.txt to story-2.txt)"
+        ] * 2
+        assert versions[0].field_dict["edit_version"] == 2
+    assert len({version.revision_id for version in Version.objects.all()}) == 2
+
+
+def test_an_import_makes_every_page_anew_once_here_and_at_the_edge(
+    tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.EDGE_CACHE_URLS = ["http://edge.invalid"]
+    purges = []
+    monkeypatch.setattr(edge, "send", purges.append)
+    token = generation.current().token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(*write_stories(tmp_path, 3))
+
+    assert generation.current().token != token
+    assert purges == [edge.SITE]
+
+
+def test_reimporting_keeps_what_editors_added_beside_the_files_language():
+    run_import(ENGLISH)
+    category = make_category()
+    Article.objects.update(
+        lead_en="An editor's lead.",
+        title_ru="Новая железная дорога",
+        body_ru="Текст.",
+        category=category,
+    )
+
+    run_import(ENGLISH)
+
+    article = Article.objects.get()
+    assert article.lead_en == "An editor's lead."
+    assert article.languages == ["ru", "en"]
+    assert article.category == category

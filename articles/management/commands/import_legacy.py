@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.interchange.importers import (
     DATE_FORMATS,
-    LegacyFormatError,
+    ImportFailure,
     find_legacy_files,
-    import_file,
+    import_files,
     parse_publication_time,
 )
 from articles.models import LANGUAGE_CODES, Article
@@ -57,23 +57,16 @@ class Command(BaseCommand):
 
         files = find_legacy_files(paths)
         counts = Counter()
-        for number, file in enumerate(files, start=1):
-            progress = f"[{number}/{len(files)}] {file.path}"
-            try:
-                result = import_file(
-                    file.path,
-                    language=language,
-                    status=status,
-                    default_date=default_date,
-                    directory=file.directory,
-                )
-            except LegacyFormatError as error:
+        outcomes = import_files(files, language=language, status=status, default_date=default_date)
+        for number, outcome in enumerate(outcomes, start=1):
+            progress = f"[{number}/{len(files)}] {outcome.path}"
+            if isinstance(outcome, ImportFailure):
                 counts["failed"] += 1
-                self.stderr.write(f"{progress}: failed: {error.reason}")
+                self.stderr.write(f"{progress}: failed: {outcome.reason}")
                 continue
-            action = "imported" if result.created else "updated"
+            action = "imported" if outcome.created else "updated"
             counts[action] += 1
-            self.stdout.write(f"{progress}: {action} {result.public_url}")
+            self.stdout.write(f"{progress}: {action} {outcome.public_url}")
 
         summary = (
             f"Imported {counts['imported']}, updated {counts['updated']}, "
