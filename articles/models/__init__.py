@@ -9,6 +9,7 @@ from articles.models.article import (
     bylines_in_order,
     has_text_in,
     live_in,
+    public_listing,
 )
 from articles.models.derivation import LATIN_OVERRIDABLE
 from articles.models.desk import LanguageAssignment
@@ -37,5 +38,6 @@ __all__ = [
     "has_text_in",
     "live_in",
     "localized",
+    "public_listing",
     "relate",
 ]

@@ -5,6 +5,7 @@ Text that readers see is translated per language by modeltranslation
 `title_<lang>` column, and readers never get another language's text.
 """
 
+import functools
 import re
 from datetime import datetime
 
@@ -50,7 +51,7 @@ class ArticleQuerySet(models.QuerySet):
     def public(self, language: str | None = None) -> "ArticleQuerySet":
         """What readers of `language` (the active one by default) see, newest first."""
         language = language or translation.get_language()
-        return self.published(language).order_by(f"-{localized('published_at', language)}", "-id")
+        return self.published(language).order_by(*newest_first(language))
 
     def page(self, pk: int, language: str) -> "Article | None":
         """Article `pk` as its page in `language` shows it, or None if it is live nowhere.
@@ -59,17 +60,10 @@ class ArticleQuerySet(models.QuerySet):
         what tells where else it is live (each edition's slug and go-live
         time, `written_in`), with the names of its authors and tags gathered
         in the same query (models/gathered.py). `edition_urls`
-        is its address in each edition where it is live.
+        is its address in each edition where it is live. Asked of
+        Article.objects: the query is built once per language (page_query()).
         """
-        article = (
-            self.for_listing(language, also=PAGE_COLUMNS + (localized("body", language),))
-            .annotate(
-                byline_rows=gathered.named_rows(Byline, "author", position="position"),
-                tag_rows=gathered.named_rows(Article.tags.through, "tag"),
-            )
-            .filter(pk=pk)
-            .first()
-        )
+        article = page_query(language, translation.get_language()).filter(pk=pk).first()
         if article is None:
             return None
         using = article._state.db
@@ -104,7 +98,7 @@ class ArticleQuerySet(models.QuerySet):
         too few, the newest of its category: one query, two for an article with few
         tag matches live in the language, whatever the archive's size.
         """
-        public = self.public(language).for_listing(language).exclude(pk=article.pk)
+        public = public_listing(language).exclude(pk=article.pk)
         ranked = article.related_ids or []
         # Enough of the tag matches that a few not live in the language leave `limit`.
         found = list(public.filter(pk__in=ranked[: 2 * limit])) if ranked else []
@@ -179,6 +173,43 @@ class ArticleQuerySet(models.QuerySet):
             .defer(*SEARCH_COLUMNS)
             .prefetch_related(bylines_in_order())
         )
+
+
+def newest_first(language: str) -> tuple[str, str]:
+    return (f"-{localized('published_at', language)}", "-id")
+
+
+# An article page's queries, built once per process and language and copied for each
+# request: building and compiling a query costs an article page more than running it.
+# (`active`, the active language, because modeltranslation reads it as a query is built.)
+
+
+@functools.cache
+def listing_query(language: str, active: str) -> ArticleQuerySet:
+    """Article.objects.for_listing(language)."""
+    return Article.objects.for_listing(language)
+
+
+def public_listing(language: str | None = None) -> ArticleQuerySet:
+    """Article.objects.public(language).for_listing(language), from a query built once:
+    what lists show, newest first."""
+    language = language or translation.get_language()
+    return (
+        listing_query(language, translation.get_language())
+        .published(language)
+        .order_by(*newest_first(language))
+    )
+
+
+@functools.cache
+def page_query(language: str, active: str) -> ArticleQuerySet:
+    """What page() reads: the listing's columns, the page's, and its authors' and tags' names."""
+    return Article.objects.for_listing(
+        language, also=PAGE_COLUMNS + (localized("body", language),)
+    ).annotate(
+        byline_rows=gathered.named_rows(Byline, "author", position="position"),
+        tag_rows=gathered.named_rows(Article.tags.through, "tag"),
+    )
 
 
 def bylines_in_order() -> models.Prefetch:

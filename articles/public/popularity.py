@@ -39,7 +39,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.caching import generation, http_cache
-from articles.models import EDITIONS, Article, ArticleViews
+from articles.models import EDITIONS, Article, ArticleViews, public_listing
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
     today = local_date()
     counts = generation.ranking_generation()
     key = f"popularity:ranking:{counts}:{language}:{today.isoformat()}:{days}:{limit}"
-    public = Article.objects.public(language).for_listing()
+    public = public_listing(language)
     ranking = cache.get(key)
     if ranking is None:
         articles = list(

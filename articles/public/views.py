@@ -30,6 +30,7 @@ from articles.models import (
     RetiredSlug,
     Tag,
     localized,
+    public_listing,
 )
 from articles.public import bodies, metadata, pagination, popularity
 
@@ -57,7 +58,7 @@ class PublicArticleListView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.public().for_listing()
+        return public_listing()
 
     def edge_keys(self, language: str) -> list[str]:
         return [edge.latest(language)]
@@ -89,7 +90,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language = translation.get_language()
-        public = Article.objects.public().for_listing()
+        public = public_listing()
         featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
         latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
         edge.tag(edge.latest(language))
@@ -264,4 +265,4 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
 
 def latest_headlines(language: str) -> list[Article]:
     """The newest articles of the edition, one more than an article page shows (not its own)."""
-    return list(Article.objects.public(language).for_listing(language)[: LATEST_BESIDE_ARTICLE + 1])
+    return list(public_listing(language)[: LATEST_BESIDE_ARTICLE + 1])
