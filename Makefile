@@ -47,7 +47,7 @@ run: install
 # against PostgreSQL. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 test: install system-packages $(NODE_INSTALLED)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Mutation testing of the modules that hold the rules ([tool.mutmut] in pyproject.toml):
 # each small change mutmut makes to them should fail a test. Prints the score and lists

@@ -12,7 +12,8 @@ from PIL import Image
 
 from articles.models import Article, Author, Category
 
-pytestmark = pytest.mark.django_db
+# The module's costly fixture is made once, in one worker (make test: --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 LANGUAGES = ["kk", "ru", "en"]
 

@@ -27,7 +27,8 @@ from articles.editions.slugs import make_slug
 from articles.editions.transliteration import to_latin
 from articles.models import Article, Author, Byline, Category, Tag
 
-pytestmark = pytest.mark.django_db
+# The module's costly fixture is made once, in one worker (make test: --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("archive")]
 
 COUNT = 120
 SEED = 2024

@@ -21,7 +21,8 @@ from PIL import Image as Pillow
 from articles.models import Article
 from tests.factories import make_article, make_image
 
-pytestmark = pytest.mark.django_db
+# The module's costly fixture is made once, in one worker (make test: --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bucket")]
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUCKET = "newsroom-media"

@@ -33,6 +33,9 @@ from tests import desk
 from tests.desk import authenticator_of, make_user, next_code
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
+# The module's costly fixture is made once, in one worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("production")
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
