@@ -66,6 +66,7 @@ from django.views.decorators.http import require_GET
 from articles.editions.languages import EDITIONS, language_links, localized
 from articles.media.sanitizer import looks_like_html, plain_text
 from articles.models import Article
+from articles.models.bulk import update_from_values
 
 # PostgreSQL has no Kazakh configuration: `simple` (lowercasing only) with prefix
 # matching, so that "өзгеріс" finds "өзгерістер".
@@ -466,6 +467,13 @@ def update_search_vectors(sender, instance: Article, using: str, **kwargs) -> No
     write_vectors([instance], using)
 
 
+def searched_text(article: Article) -> Iterator[str]:
+    """Each edition's title, lead and body as plain text, in EDITIONS order."""
+    for code in EDITIONS:
+        title, lead, body = article.text_in(code)
+        yield from (title, lead, plain_text(body))
+
+
 def write_vectors(articles: list[Article], using: str = "default") -> None:
     """Write the articles' search vectors from their text, in one UPDATE (PostgreSQL only).
 
@@ -476,25 +484,12 @@ def write_vectors(articles: list[Article], using: str = "default") -> None:
     connection = connections[using]
     if connection.vendor != "postgresql" or not articles:
         return
-    quote = connection.ops.quote_name
-    table = quote(Article._meta.db_table)
-    assignments, column = [], 2
+    assignments, column = {}, 2
     for code in EDITIONS:
-        title, lead, body = (f"texts.column{column + offset}" for offset in range(3))
-        vector = vector_sql(code, title, lead, body)
-        assignments.append(f"{quote(localized('search', code))} = {vector}")
+        title, lead, body = (f"incoming.column{column + offset}" for offset in range(3))
+        assignments[localized("search", code)] = vector_sql(code, title, lead, body)
         column += 3
-    params = []
-    for article in articles:
-        params.append(article.pk)
-        for code in EDITIONS:
-            title, lead, body = article.text_in(code)
-            params += [title, lead, plain_text(body)]
-    placeholders = f"(%s{', %s::text' * (column - 2)})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {', '.join(assignments)}"
-            f" FROM (VALUES {', '.join([placeholders] * len(articles))}) AS texts"
-            f" WHERE {table}.id = texts.column1",
-            params,
-        )
+    rows = [(article.pk, *searched_text(article)) for article in articles]
+    update_from_values(
+        Article._meta.db_table, assignments, rows, types=["text"] * (column - 2), using=using
+    )

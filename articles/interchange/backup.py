@@ -58,6 +58,7 @@ from articles.models import (
     Tag,
     relate,
 )
+from articles.models.bulk import update_from_values
 from articles.models.derivation import derive
 from articles.search import write_vectors
 
@@ -1021,9 +1022,7 @@ def insert(section: Section, rows: list[Row]) -> None:
 def restore_stamped_times(section: Section, instances: list, rows: list[Row]) -> None:
     """Put back the times that bulk_create stamped with the import's (auto_now fields).
 
-    One UPDATE from a VALUES list per batch, as articles/demo/archive.py does:
-    bulk_update would build a CASE expression per row and field, and cost
-    more than the insert.
+    One UPDATE from a VALUES list per batch (models/bulk.py).
     """
     stamped = [
         model_field
@@ -1032,26 +1031,15 @@ def restore_stamped_times(section: Section, instances: list, rows: list[Row]) ->
     ]
     if not stamped:
         return
-    quote = connection.ops.quote_name
-    table = quote(section.model._meta.db_table)
-    assignments = ", ".join(
-        f"{quote(model_field.column)} = stamps.column{number}"
-        for number, model_field in enumerate(stamped, start=2)
-    )
     adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        value
-        for instance, row in zip(instances, rows, strict=True)
-        for value in (instance.pk, *(adapt(row.values[field.attname]) for field in stamped))
-    ]
-    placeholders = f"({', '.join(['%s'] * (len(stamped) + 1))})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {assignments}"
-            f" FROM (VALUES {', '.join([placeholders] * len(rows))}) AS stamps"
-            f" WHERE {table}.id = stamps.column1",
-            params,
-        )
+    update_from_values(
+        section.model._meta.db_table,
+        {field.column: f"incoming.column{number}" for number, field in enumerate(stamped, start=2)},
+        [
+            (instance.pk, *(adapt(row.values[field.attname]) for field in stamped))
+            for instance, row in zip(instances, rows, strict=True)
+        ],
+    )
 
 
 def delete_content() -> None:

@@ -24,12 +24,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, models
+from django.db import models
 from django.db.models.functions import RowNumber
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from articles.models.article import Article
+from articles.models.bulk import update_from_values
 
 KEPT = 12
 CANDIDATES = 200
@@ -117,19 +118,8 @@ def relate(article_ids: Iterable[int], *, ranking: Ranking | None = None) -> Non
 
 
 def store(table: str, related: dict[int, list[int]]) -> None:
-    """Write the lists in one UPDATE from a VALUES list (bulk_update's CASE is quadratic)."""
-    if not related:
-        return
-    quote = connection.ops.quote_name
-    value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    params = [item for pk, ids in related.items() for item in (pk, json.dumps(ids))]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(table)} SET related_ids = kept.column2"
-            f" FROM (VALUES {', '.join([f'(%s, {value})'] * len(related))}) AS kept"
-            f" WHERE {quote(table)}.id = kept.column1",
-            params,
-        )
+    rows = [(pk, json.dumps(ids)) for pk, ids in related.items()]
+    update_from_values(table, {"related_ids": "incoming.column2"}, rows, types=["jsonb"])
 
 
 def relate_with_neighbours(article_id: int) -> None:
