@@ -23,6 +23,7 @@ after that long at most.
 """
 
 import contextvars
+import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -168,7 +169,10 @@ def remember(compute, *parts):
     For what costs a query on every page and changes only with the content
     (a category's article count, the latest headlines).
     """
-    key = f"generation:{settings.RELEASE}:{current().token}:{':'.join(map(str, parts))}"
+    # A digest: parts may come from an address (a slug, a page's cursor), which no cache
+    # backend should get as a key as it is.
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+    key = f"generation:{settings.RELEASE}:{current().token}:{digest}"
     kept = cache.get(key)
     if kept is None:
         kept = (compute(),)  # in a tuple, so that None is remembered too

@@ -7,6 +7,7 @@ pages, validators and the edge are articles.caching.http_cache's and articles.ca
 """
 
 from functools import partial
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
@@ -48,8 +49,19 @@ class PublicArticleListView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         language = translation.get_language()
-        articles = self.get_queryset()
-        self.page = pagination.paginate(articles, language, request.GET)
+        owner = getattr(self, "object", None)
+        asked = urlencode(
+            sorted((name, request.GET[name]) for name in PAGE_PARAMETERS & request.GET.keys())
+        )
+        # A page of a list changes only with the content: made once per generation.
+        self.page = generation.remember(
+            lambda: pagination.paginate(self.get_queryset(), language, request.GET),
+            "list-page",
+            type(self).__name__,
+            owner.pk if owner else "",
+            language,
+            asked,
+        )
         if self.page.first and request.GET.keys() & PAGE_PARAMETERS:
             # A page that turned out to be the first one has a single address.
             return redirect(request.path)
@@ -90,9 +102,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language = translation.get_language()
-        public = public_listing()
-        featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
-        latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
+        featured, latest = generation.remember(home_stories, "home-stories", language)
         edge.tag(edge.latest(language))
         edge.tag_articles(featured + latest)
         context |= {
@@ -106,6 +116,14 @@ class HomeView(TemplateView):
             "structured_data": [metadata.website()],
         }
         return context
+
+
+def home_stories() -> tuple[list[Article], list[Article]]:
+    """The home page's top stories (featured) and the latest of the others."""
+    public = public_listing()
+    featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
+    latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
+    return featured, latest
 
 
 class LatestNewsView(PublicArticleListView):
@@ -127,7 +145,10 @@ class TranslatedSlugListView(PublicArticleListView):
     counts_articles = True
 
     def get(self, request, *args, **kwargs):
-        found = self.find(kwargs["slug"], translation.get_language())
+        slug, language = kwargs["slug"], translation.get_language()
+        found = generation.remember(
+            lambda: self.find(slug, language), "found", self.model.__name__, language, slug
+        )
         if found is None:
             raise Http404
         if isinstance(found, str):
