@@ -1193,7 +1193,8 @@ def write_report(options, wrk: str, results: dict, data: dict, minutes: float) -
         "ratios, not the raw rates, between sizes and runs.",
         "",
         "The site is served in three ways, Redis emptied before each. Uncached, it serves "
-        "every page from the database, with the fragment and data caches in Redis "
+        "every page it has not made in this content generation, with what pages share and "
+        "each page of a list kept in Redis for the generation "
         f"(`PAGE_CACHE_SECONDS=0`); cached, it keeps whole pages for {MODES['cached']} s "
         f"(`PAGE_CACHE_SECONDS={MODES['cached']}`); through Varnish, a varnishd with the "
         "project's VCL (deploy/varnish/newsroom.vcl, its backend port set to gunicorn's) is "
@@ -1211,7 +1212,7 @@ def write_report(options, wrk: str, results: dict, data: dict, minutes: float) -
         "is used up, which happens at small sizes. An article read again is one of "
         f"{SAMPLED_ARTICLES:,} in its language (or half of them, if fewer) whose page was "
         "read in the last minute: each is asked for once before the measure, as readers "
-        "would have, so that uncached it finds its own parts made, and cached its whole "
+        "would have, so that uncached it finds what every page shares made, and cached its whole "
         f"page kept (a page is kept {MODES['cached']} s, and a measure comes minutes after "
         "the first reads). An article read for the first time is one of the others, "
         f"{FIRST_READ_ARTICLES:,} at most, as the long tail of an archive is; the plain "
