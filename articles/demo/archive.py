@@ -40,6 +40,7 @@ from articles.editions.scripts import fill_variants
 from articles.editions.slugs import MAX_SLUG_LENGTH, make_slug
 from articles.models import Article, Author, Byline, Category, Tag, relate
 from articles.models import Image as Picture
+from articles.models.bulk import update_from_values
 from articles.models.derivation import derive
 from articles.search import write_vectors
 
@@ -911,20 +912,11 @@ def complete(drafts: list[Draft]) -> None:
     puts back the archive's. The search vectors are made as on save
     (search.write_vectors()); the related articles once all are in.
     """
-    quote = connection.ops.quote_name
-    table = quote(Article._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        value
-        for draft in drafts
-        for value in (draft.article.pk, adapt(draft.created_at), adapt(draft.updated_at))
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET created_at = times.column2, updated_at = times.column3"
-            f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(drafts))}) AS times"
-            f" WHERE {table}.id = times.column1",
-            params,
-        )
+    update_from_values(
+        Article._meta.db_table,
+        {"created_at": "incoming.column2", "updated_at": "incoming.column3"},
+        [(draft.article.pk, adapt(draft.created_at), adapt(draft.updated_at)) for draft in drafts],
+    )
     articles = [draft.article for draft in drafts]
     write_vectors(articles)
