@@ -56,9 +56,9 @@ test: install system-packages $(NODE_INSTALLED)
 # the next run tests only the functions changed since. A quick look: MUTANTS='articles.desk.*'
 MUTANTS ?=
 mutation: install
-	@mkdir -p mutants/tmp && rm -f mutants/tmp/newsroom-test-*
+	@mkdir -p mutants/tmp && rm -rf mutants/tmp/newsroom-test-*
 	TMPDIR=$(CURDIR)/mutants/tmp $(BIN)/mutmut run --max-children 1 $(MUTANTS)
-	@rm -f mutants/tmp/newsroom-test-*
+	@rm -rf mutants/tmp/newsroom-test-*
 	@$(BIN)/mutmut results
 	@$(BIN)/mutmut export-cicd-stats >/dev/null
 	@$(BIN)/python -c 'import json; print("Mutation score: {killed} of {total} mutants killed;" \
