@@ -61,9 +61,11 @@ mutation: install
 	@rm -rf mutants/tmp/newsroom-test-*
 	@$(BIN)/mutmut results
 	@$(BIN)/mutmut export-cicd-stats >/dev/null
-	@$(BIN)/python -c 'import json; print("Mutation score: {killed} of {total} mutants killed;" \
-		" {survived} survived, {timeout} timed out, {no_tests} reached by no test." \
-		.format(**json.load(open("mutants/mutmut-cicd-stats.json"))))'
+	@$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+		tested = sum(s[k] for k in ("killed", "survived", "timeout", "no_tests", "suspicious", "segfault")); \
+		print("Mutation score: {killed} of {tested} mutants tested killed; {survived} survived," \
+		" {timeout} timed out, {no_tests} reached by no test ({untested} of {total} not tested yet)." \
+		.format(**s, tested=tested, untested=s["total"] - tested))'
 
 # Chromium, Java, xmllint, npm and redis-server for the suite (tools/system_packages.sh).
 system-packages:
