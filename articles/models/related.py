@@ -100,11 +100,6 @@ class Ranking:
                 self.newest_of_tag[tag_id].append(article_id)
 
 
-def ranked_by_shared_tags(article_id: int) -> list[int]:
-    """The KEPT articles sharing the most tags with this one, most first, then the newest."""
-    return Ranking().rank([article_id])[article_id]
-
-
 def relate(article_ids: Iterable[int], *, ranking: Ranking | None = None) -> None:
     """Work out and store each article's related articles, a batch at a time.
 
