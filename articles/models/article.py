@@ -22,6 +22,7 @@ from articles.editions.addresses import address
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, WRITTEN_LANGUAGES, localized
 from articles.media.sanitizer import IMG_TAG, first_paragraph_text, plain_text
 from articles.models import gathered, lookups  # noqa: F401 (lookups registers __filled)
+from articles.models.compiled import CompiledQuery
 from articles.models.derivation import TEXT_FIELDS, derive
 from articles.models.image import Image
 from articles.models.pages import Author, Category, Tag, first_filled
@@ -63,9 +64,10 @@ class ArticleQuerySet(models.QuerySet):
         is its address in each edition where it is live. Asked of
         Article.objects: the query is built once per language (page_query()).
         """
-        article = page_query(language, translation.get_language()).filter(pk=pk).first()
-        if article is None:
+        found = compiled_page(language, translation.get_language()).run(pk=pk)
+        if not found:
             return None
+        article = found[0]
         using = article._state.db
         bylines = sorted(article.byline_rows or [], key=lambda row: (row["position"], row["id"]))
         gathered.as_prefetched(
@@ -98,13 +100,20 @@ class ArticleQuerySet(models.QuerySet):
         too few, the newest of its category: one query, two for an article with few
         tag matches live in the language, whatever the archive's size.
         """
-        public = public_listing(language).exclude(pk=article.pk)
-        ranked = article.related_ids or []
-        # Enough of the tag matches that a few not live in the language leave `limit`.
-        found = list(public.filter(pk__in=ranked[: 2 * limit])) if ranked else []
+        ranked = [pk for pk in article.related_ids or [] if pk != article.pk]
+        # Enough of the tag matches that a few not live in the language leave `limit`,
+        # read by id (liveness told from their columns, as for the page itself).
+        found = []
+        if ranked:
+            read = (ranked + [NO_ARTICLE] * RELATED_READ)[:RELATED_READ]
+            rows = compiled_related(language, translation.get_language()).run(
+                **dict(zip(RELATED_STAND_INS, read, strict=True))
+            )
+            found = [other for other in rows if other.is_live_in(language)]
         rank = {pk: position for position, pk in enumerate(ranked)}
         found.sort(key=lambda other: rank[other.pk])
         if len(found) < limit and article.category_id:
+            public = public_listing(language).exclude(pk=article.pk)
             newest = public.filter(category_id=article.category_id).exclude(
                 pk__in=[other.pk for other in found]
             )
@@ -209,6 +218,29 @@ def page_query(language: str, active: str) -> ArticleQuerySet:
     ).annotate(
         byline_rows=gathered.named_rows(Byline, "author", position="position"),
         tag_rows=gathered.named_rows(Article.tags.through, "tag"),
+    )
+
+
+# Related articles are read by id, this many at most: twice what a page shows.
+RELATED_READ = 8
+RELATED_STAND_INS = {f"id{number}": -1 - number for number in range(RELATED_READ)}
+NO_ARTICLE = 0  # fills the ids left over: no row has it
+
+
+@functools.cache
+def compiled_page(language: str, active: str) -> CompiledQuery:
+    """page_query() for one article, compiled once (models/compiled.py)."""
+    return CompiledQuery(
+        lambda pk: page_query(language, active).filter(pk=pk).order_by()[:1], pk=-1
+    )
+
+
+@functools.cache
+def compiled_related(language: str, active: str) -> CompiledQuery:
+    """The listing's columns of RELATED_READ articles by id, live or not, compiled once."""
+    return CompiledQuery(
+        lambda **ids: listing_query(language, active).filter(pk__in=ids.values()).order_by(),
+        **RELATED_STAND_INS,
     )
 
 
