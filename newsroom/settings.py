@@ -151,6 +151,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What one content generation computes (page fragments, pages of lists): kept in each
+# process, since its keys carry the generation token, which every process reads from the
+# default cache: a change still reaches every process at once, and a page costs no round
+# trip to Redis per fragment (articles/caching/generation.py).
+CACHES["generation"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "generation",
+    "OPTIONS": {"MAX_ENTRIES": env.int("GENERATION_CACHE_ENTRIES", default=5000)},
+}
 
 # Caching that never serves stale news (README, "Caching"). Kept pages and fragments
 # belong to the content generation (articles/caching/generation.py), which every change renews;

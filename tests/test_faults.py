@@ -116,7 +116,8 @@ def cache_in_redis(settings, redis_server):
             "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"RETRY_AFTER": RETRY_AFTER},
-        }
+        },
+        "generation": settings.CACHES["generation"],
     }
     # As in production with Redis (newsroom/settings.py).
     settings.CONTENT_CACHE_SECONDS = 3600
@@ -253,7 +254,7 @@ def test_after_a_failure_redis_is_left_alone_for_a_while_then_used_again(
 ):
     retry_after = 5
     options = {"RETRY_AFTER": retry_after}
-    settings.CACHES = {"default": {**settings.CACHES["default"], "OPTIONS": options}}
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "OPTIONS": options}}
     cache = caches["default"]
     redis_server.stop()
     assert cache.get("answer") is None

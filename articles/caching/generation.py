@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
@@ -164,7 +164,10 @@ class RankingScope:
 
 
 def remember(compute, *parts):
-    """compute(), kept in the cache for the current generation under a key made of `parts`.
+    """compute(), kept for the current generation under a key made of `parts`.
+
+    Kept in each process (the "generation" cache): under the generation's token,
+    an entry is never stale, wherever it was made.
 
     For what costs a query on every page and changes only with the content
     (a category's article count, the latest headlines).
@@ -173,10 +176,10 @@ def remember(compute, *parts):
     # backend should get as a key as it is.
     digest = hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
     key = f"generation:{settings.RELEASE}:{current().token}:{digest}"
-    kept = cache.get(key)
+    kept = caches["generation"].get(key)
     if kept is None:
         kept = (compute(),)  # in a tuple, so that None is remembered too
-        cache.set(key, kept, settings.CONTENT_CACHE_SECONDS)
+        caches["generation"].set(key, kept, settings.CONTENT_CACHE_SECONDS)
     return kept[0]
 
 
