@@ -254,7 +254,10 @@ def test_after_a_failure_redis_is_left_alone_for_a_while_then_used_again(
 ):
     retry_after = 5
     options = {"RETRY_AFTER": retry_after}
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "OPTIONS": options}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "OPTIONS": options},
+    }
     cache = caches["default"]
     redis_server.stop()
     assert cache.get("answer") is None

@@ -13,7 +13,7 @@ enough, and checked strictly; anything else is a 404.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -72,10 +72,15 @@ class KeysetPage:
     newest_query: str | None  # the first page (""), when this is not it
     oldest_query: str | None  # the last page, when this is not it
     own_query: str = ""  # this page's own address, for its canonical link
+    ids: list[int] = field(default_factory=list)  # its articles' ids, in order
 
     @property
     def has_other_pages(self) -> bool:
         return bool(self.newer_query or self.older_query)
+
+    def by_ids(self) -> "KeysetPage":
+        """This page with its articles' ids only, to keep: cheaper than the articles."""
+        return replace(self, articles=[], ids=[article.pk for article in self.articles])
 
 
 def paginate(articles: QuerySet, language: str, params: QueryDict) -> KeysetPage:

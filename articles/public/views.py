@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -53,9 +54,18 @@ class PublicArticleListView(TemplateView):
         asked = urlencode(
             sorted((name, request.GET[name]) for name in PAGE_PARAMETERS & request.GET.keys())
         )
-        # A page of a list changes only with the content: made once per generation.
+        # A page of a list changes only with the content: made once per generation, and
+        # kept with its articles' ids, not the articles: its cards are a fragment kept
+        # alike (listing.html), and models cost more to unpickle than the fragment.
+        made = []
+
+        def page_by_ids() -> pagination.KeysetPage:
+            page = pagination.paginate(self.get_queryset(), language, request.GET)
+            made.extend(page.articles)
+            return page.by_ids()
+
         self.page = generation.remember(
-            lambda: pagination.paginate(self.get_queryset(), language, request.GET),
+            page_by_ids,
             "list-page",
             type(self).__name__,
             owner.pk if owner else "",
@@ -65,8 +75,9 @@ class PublicArticleListView(TemplateView):
         if self.page.first and request.GET.keys() & PAGE_PARAMETERS:
             # A page that turned out to be the first one has a single address.
             return redirect(request.path)
-        edge.tag(*self.edge_keys(language))
-        edge.tag_articles(self.page.articles)
+        # Read again only if the cards' fragment was dropped before the page was.
+        self.articles = made or listed_by_id(self.page.ids)
+        edge.tag(*self.edge_keys(language), *map(edge.article, self.page.ids))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -79,16 +90,17 @@ class PublicArticleListView(TemplateView):
         context = super().get_context_data(**kwargs)
         owner = getattr(self, "object", None)
         context |= {
-            "articles": self.page.articles,
+            "articles": self.articles,
             "page": self.page,
             "path": self.request.path,
             "canonical_url": settings.SITE_URL + self.request.path + self.page.own_query,
-            "language_links": language_links(self.url_in_language),
+            # Lazy: shown from fragments kept for the generation (list_base.html).
+            "language_links": SimpleLazyObject(lambda: language_links(self.url_in_language)),
         }
         if self.counts_articles:
             # COUNT over the archive: once per generation, not per page read.
             context["count"] = generation.remember(
-                self.get_queryset().count, "count", type(self).__name__, owner.pk
+                lambda: self.get_queryset().count(), "count", type(self).__name__, owner.pk
             )
         return context
 
@@ -102,9 +114,16 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language = translation.get_language()
-        featured, latest = generation.remember(home_stories, "home-stories", language)
-        edge.tag(edge.latest(language))
-        edge.tag_articles(featured + latest)
+        # Kept by their ids, as a list's page is (PublicArticleListView.get()).
+        made = []
+
+        def stories_by_id() -> tuple[list[int], list[int]]:
+            made.extend(home_stories())
+            return tuple([article.pk for article in stories] for stories in made)
+
+        featured_ids, latest_ids = generation.remember(stories_by_id, "home-stories", language)
+        featured, latest = made or (listed_by_id(featured_ids), listed_by_id(latest_ids))
+        edge.tag(edge.latest(language), *map(edge.article, featured_ids + latest_ids))
         context |= {
             "featured": featured,
             "latest": latest,
@@ -112,10 +131,23 @@ class HomeView(TemplateView):
             "most_read_today": partial(popularity.most_read, language, days=1),
             "most_read_week": partial(popularity.most_read, language, days=7),
             # reverse() inside language_links() adds each language's prefix.
-            "language_links": language_links(lambda code: reverse("articles:home")),
-            "structured_data": [metadata.website()],
+            "language_links": SimpleLazyObject(
+                lambda: language_links(lambda code: reverse("articles:home"))
+            ),
+            "structured_data": SimpleLazyObject(lambda: [metadata.website()]),
         }
         return context
+
+
+def listed_by_id(ids: list[int]) -> SimpleLazyObject:
+    """The public articles `ids`, in that order, read only if a template asks for them: a
+    page kept by ids whose cards' fragment was dropped before it."""
+
+    def read() -> list[Article]:
+        found = {article.pk: article for article in public_listing().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    return SimpleLazyObject(read)
 
 
 def home_stories() -> tuple[list[Article], list[Article]]:
@@ -186,7 +218,9 @@ class CategoryView(TranslatedSlugListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = [metadata.category_breadcrumbs(self.object)]
+        context["structured_data"] = SimpleLazyObject(
+            lambda: [metadata.category_breadcrumbs(self.object)]
+        )
         return context
 
     def get_queryset(self):
