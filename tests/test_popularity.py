@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from articles import workflow
+from articles.caching import generation
 from articles.models import LANGUAGE_CODES, Article, ArticleViews
 from articles.public import popularity
 from articles.public.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
@@ -333,3 +334,31 @@ def test_the_partial_lists_the_articles_with_their_links():
 def test_the_partial_renders_nothing_without_articles():
     html = render_to_string("includes/most_read.html", {"articles": [], "heading_id": "x"})
     assert html.strip() == ""
+
+
+def test_new_counts_that_leave_every_list_as_it_was_keep_the_most_read_generation():
+    leader, runner_up = make_article(), make_article()
+    read(leader, "en", 3)
+    read(runner_up, "en", 1)
+    flush_views()
+    ranked_with = generation.ranking_generation()
+    assert most_read("en", days=1) == [leader, runner_up]
+
+    read(runner_up, "en", 1)  # 2 against 3: the same order
+    flush_views()
+    assert generation.ranking_generation() == ranked_with
+
+    read(runner_up, "en", 5)  # 7 against 3: the lists move
+    flush_views()
+    assert generation.ranking_generation() != ranked_with
+    assert most_read("en", days=1) == [runner_up, leader]
+
+
+def test_kept_rankings_are_those_of_the_new_generation_and_cost_no_query():
+    article = make_article()
+    read(article, "en", 2)
+    flush_views()
+    with CaptureQueriesContext(connection) as queries:
+        ranked = most_read("en", days=7)
+    assert ranked == [article]
+    assert len(queries) == 1  # the articles, by id: the ranking was made by the flush

@@ -26,6 +26,7 @@ flush's subtraction, cost one round trip however many articles were read
 (newsroom/redis_cache.py), not one or two per article.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -51,6 +52,11 @@ FLUSH_DAYS = 2
 # Long enough for a counter to outlive the last flush that reads it.
 KEEP_FOR = 3 * 24 * 3600
 UPDATE_BATCH = 500
+# The most-read lists pages show (home: today and this week; articles: today), and their length.
+SHOWN_DAYS = (1, 7)
+MOST_READ_LENGTH = 5
+# What the lists were at the last flush: new counts that leave them so keep the generation.
+RANKING_DIGEST_KEY = "popularity:ranking-digest"
 
 # This process's counts not yet in the cache: (day, language, article id) -> views.
 _buffered: Counter = Counter()
@@ -171,10 +177,38 @@ def flush_views(now: datetime | None = None, push: bool = True) -> int:
             counters[key]: count for key, count in counts.items() if counters[key][2] in existing
         }
         add_views(pending)
-    # New counts: the cached rankings are out of date (their keys carry this number).
-    cache.set(generation.RANKING_KEY, time.time_ns(), None)
+    rank_anew(today)
     subtract_from_counters(counts)
     return len(pending)
+
+
+def rank_anew(today: date) -> None:
+    """Rank every most-read list pages show; a new most-read generation if any of them moved.
+
+    Pages kept whole carry the generation they were made with: new counts that
+    leave every list as it was leave them, and their validators, alone.
+    """
+    rankings = {
+        (code, days): ranked_ids(code, days, MOST_READ_LENGTH, today)
+        for code in EDITIONS
+        for days in SHOWN_DAYS
+    }
+    # Of what pages show: the spares (for articles gone offline) may move unseen.
+    shown = sorted((place, ranking[:MOST_READ_LENGTH]) for place, ranking in rankings.items())
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    if cache.get(RANKING_DIGEST_KEY) == digest and cache.get(generation.RANKING_KEY):
+        return
+    counts = time.time_ns()
+    # The new lists, kept already under the new generation, then the generation itself.
+    cache.set_many(
+        {
+            ranking_key(counts, code, today, days, MOST_READ_LENGTH): ranking
+            for (code, days), ranking in rankings.items()
+        },
+        FLUSH_EVERY,
+    )
+    cache.set(RANKING_DIGEST_KEY, digest, None)
+    cache.set(generation.RANKING_KEY, counts, None)
 
 
 def add_views(counts: dict[tuple[date, str, int], int]) -> None:
@@ -202,7 +236,7 @@ def add_views(counts: dict[tuple[date, str, int], int]) -> None:
             )
 
 
-def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
+def most_read(language: str, days: int, limit: int = MOST_READ_LENGTH) -> list[Article]:
     """The public articles of `language` most read in the last `days` days (1 is today).
 
     One query, whatever the number of articles. The ranking is cached for
@@ -213,25 +247,39 @@ def most_read(language: str, days: int, limit: int = 5) -> list[Article]:
     if days < 1:
         raise ValueError("days must be 1 or more.")
     today = local_date()
-    counts = generation.ranking_generation()
-    key = f"popularity:ranking:{counts}:{language}:{today.isoformat()}:{days}:{limit}"
+    key = ranking_key(generation.ranking_generation(), language, today, days, limit)
     public = public_listing(language)
     ranking = cache.get(key)
     if ranking is None:
-        articles = list(
-            public.filter(
-                views__language=language,
-                views__day__range=(today - timedelta(days=days - 1), today),
-            )
-            .alias(reads=Sum("views__views"))
-            .filter(reads__gt=0)
-            .order_by("-reads", "-pk")[: 2 * limit]
-        )
+        articles = list(ranked(public, language, days, limit, today))
         cache.set(key, [article.pk for article in articles], FLUSH_EVERY)
     else:
         found = public.in_bulk(ranking)
         articles = [found[pk] for pk in ranking if pk in found]
     return articles[:limit]
+
+
+def ranked(articles, language: str, days: int, limit: int, today: date):
+    """`articles` most read in `language` in the `days` days to `today`: twice `limit`, the
+    rest spares for those that go offline."""
+    return (
+        articles.filter(
+            views__language=language,
+            views__day__range=(today - timedelta(days=days - 1), today),
+        )
+        .alias(reads=Sum("views__views"))
+        .filter(reads__gt=0)
+        .order_by("-reads", "-pk")[: 2 * limit]
+    )
+
+
+def ranked_ids(language: str, days: int, limit: int, today: date) -> list[int]:
+    public = Article.objects.public(language).order_by()
+    return list(ranked(public, language, days, limit, today).values_list("pk", flat=True))
+
+
+def ranking_key(counts: int, language: str, today: date, days: int, limit: int) -> str:
+    return f"popularity:ranking:{counts}:{language}:{today.isoformat()}:{days}:{limit}"
 
 
 def local_date(now: datetime | None = None) -> date:
