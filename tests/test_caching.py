@@ -184,6 +184,26 @@ def test_new_most_read_counts_show_on_a_kept_home_page_at_once(client, settings)
     assert "Read today" in again.content.decode().split("most-read-today", 1)[1]
 
 
+def test_a_kept_article_page_lags_new_rankings_until_the_page_cache_time(client, settings):
+    """Its most-read list is beside the article: new rankings do not remake every article."""
+    from articles.public import popularity
+
+    settings.CONTENT_CACHE_SECONDS = 3600
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=False) as traveller:
+        shown, read = make_article(title_en="Shown"), make_article(title_en="Read today")
+        assert client.get(shown.get_absolute_url("en")).templates  # made
+        for _ in range(3):
+            client.get(read.get_absolute_url("en"))
+        assert popularity.flush_views()  # the list today moved
+        assert not client.get(shown.get_absolute_url("en")).templates  # kept all the same
+        assert client.get("/en/").templates  # the home page is made with the new list
+        traveller.shift(settings.PAGE_CACHE_SECONDS + 1)
+        again = client.get(shown.get_absolute_url("en"))
+    assert again.templates  # made anew, with the new list
+    assert "Read today" in again.content.decode().split("most-read-today", 1)[1]
+
+
 def test_a_page_made_anew_after_the_page_cache_time_is_kept_again(client, settings):
     settings.CONTENT_CACHE_SECONDS = 3600  # the content generation outlives the page
     make_article(title_en="Kept")

@@ -13,9 +13,11 @@ Every public page and feed is the same for every reader, so `public_page`:
 With PAGE_CACHE_SECONDS set (on by default with Redis), PageCacheMiddleware
 also keeps each public page whole in the cache under its address, with the
 generation it was made in: one cache read answers a page read again, until
-anything changes or PAGE_CACHE_SECONDS pass. Pages that show most-read lists
-(`ranked`) are kept with the rankings they were made with too: new counts
-(at most once a minute, articles.public.popularity) make them anew.
+anything changes or PAGE_CACHE_SECONDS pass. The home page, which shows
+most-read lists (`ranked`), is kept with the rankings it was made with too:
+lists that move (at most once a minute, articles.public.popularity) make it
+anew. An article page shows one beside the article (`aside`): kept whole, it
+lags new rankings until PAGE_CACHE_SECONDS pass.
 
 Why not Django's cache middleware or cache_page: they key pages by the full
 address (every junk query string and host name a new entry), take how long to
@@ -54,7 +56,7 @@ kept_page_read = Signal()
 PUBLIC = "_newsroom_public"
 # On a page kept whole, the article whose read serving it counts (most-read lists).
 COUNTS_VIEW_OF = "_newsroom_counts_view_of"
-RANKED, UNRANKED = "ranked", "unranked"
+RANKED, RANKED_ASIDE, UNRANKED = "ranked", "ranked-aside", "unranked"
 
 
 def is_signed_in(request: HttpRequest) -> bool:
@@ -71,14 +73,20 @@ def last_modified(ranked: bool) -> float:
     return max(changed_at, generation.ranking_generation() / 1e9) if ranked else changed_at
 
 
-def public_page(view=None, *, ranked: bool = False):
+def public_page(view=None, *, ranked: bool = False, aside: bool = False):
     """Mark the view's answers as the same for every reader (see the module's docstring).
 
     `ranked`: the page shows most-read lists, so its validators change with the
     rankings too; others (lists, feeds) keep theirs while readers read.
+    `aside`: its most-read list is beside what the page is about (an article's):
+    a page kept whole is served through new rankings until PAGE_CACHE_SECONDS
+    pass, as a most-read list may lag that long, rather than every page of the
+    site being made anew each time a top five moves. The home page, whose lists
+    are part of what it is, is made anew at once.
     """
     if view is None:
-        return lambda view: public_page(view, ranked=ranked)
+        return lambda view: public_page(view, ranked=ranked, aside=aside)
+    kind = (RANKED_ASIDE if aside else RANKED) if ranked else UNRANKED
 
     def etag_of(request, *args, **kwargs) -> str:
         return etag(ranked)
@@ -101,7 +109,7 @@ def public_page(view=None, *, ranked: bool = False):
         with edge.Collecting() as keys:
             response = validated(request, *args, **kwargs)
         if response.status_code in (200, 304):
-            setattr(response, PUBLIC, RANKED if ranked else UNRANKED)
+            setattr(response, PUBLIC, kind)
             add_cache_headers(response, keys, ranked)
         return response
 

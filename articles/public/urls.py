@@ -28,12 +28,12 @@ urlpatterns = [
     path("news/", public_page(views.LatestNewsView.as_view()), name="latest"),
     path(
         "news/<article_id:pk>/",
-        public_page(views.article_detail, ranked=True),
+        public_page(views.article_detail, ranked=True, aside=True),
         name="article-short",
     ),
     path(
         "news/<article_id:pk>-<str:slug>/",
-        public_page(views.article_detail, ranked=True),
+        public_page(views.article_detail, ranked=True, aside=True),
         name="article",
     ),
     path("category/<slug:slug>/", public_page(views.CategoryView.as_view()), name="category"),
