@@ -298,13 +298,21 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
 def article_context(article: Article, language: str, urls: dict[str, str]) -> dict:
     """What article.html shows of `article` in `language` (the preview's too)."""
     body = article.body_in(language)
-    headlines = generation.remember(lambda: latest_headlines(language), "headlines", language)
-    latest = [headline for headline in headlines if headline.pk != article.pk]
+    # Kept by ids, as lists are: the block beside the article is a fragment of its own.
+    made = []
+
+    def headline_ids() -> list[int]:
+        made.extend(latest_headlines(language))
+        return [headline.pk for headline in made]
+
+    ids = generation.remember(headline_ids, "headlines", language)
+    shown = [pk for pk in ids if pk != article.pk][:LATEST_BESIDE_ARTICLE]
+    headlines = made or listed_by_id(ids)
     return {
         "article": article,
-        "latest": latest[:LATEST_BESIDE_ARTICLE],
+        "latest": SimpleLazyObject(lambda: [h for h in headlines if h.pk in shown]),
         # The block beside every article but the newest few is the same: one fragment.
-        "latest_leaves_out": article.pk if len(latest) < len(headlines) else "",
+        "latest_leaves_out": article.pk if article.pk in ids else "",
         "body": bodies.rendered(body),
         "updated_at": article.updated_in(language),
         "cover_url": metadata.cover_url(article),
