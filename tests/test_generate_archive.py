@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.demo import archive as archive_module
 from articles.demo.archive import (
     AUTHORS,
     CATEGORIES,
@@ -242,3 +243,32 @@ def test_the_command_reports_progress_and_a_summary(archive):
 def test_the_command_needs_at_least_one_article():
     with pytest.raises(CommandError):
         call_command("generate_archive", articles=0)
+
+
+def gin_indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [Article._meta.db_table, "% USING gin %"],
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_a_large_archive_builds_the_gin_indexes_once_at_the_end(monkeypatch, archive):
+    monkeypatch.setattr(archive_module, "DEFERRED_INDEXES_FROM", 10)
+    before = gin_indexes()
+    assert len(before) == 2 * len(EDITIONS)  # full text and title trigrams, per edition
+    dropped = []
+    real_insert = archive_module.insert
+
+    def insert(drafts, complete_now=True):
+        dropped.append(gin_indexes())
+        real_insert(drafts, complete_now)
+
+    monkeypatch.setattr(archive_module, "insert", insert)
+    added = generate(30)
+
+    assert dropped and all(found == set() for found in dropped)  # none while writing
+    assert gin_indexes() == before  # the same indexes after
+    assert all(article.search_kk is not None for article in added)

@@ -21,8 +21,9 @@ import itertools
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -45,6 +46,10 @@ from articles.models.derivation import derive
 from articles.search import write_vectors
 
 BATCH_SIZE = 2_000
+# From this many articles on (on PostgreSQL), the table's GIN indexes (full text, trigrams)
+# are dropped while the articles go in and built once at the end: keeping them up to date
+# row by row cost a fifth to a third of the time (20,000 articles: 88 s against 67).
+DEFERRED_INDEXES_FROM = 50_000
 YEARS = 8
 AUTHORS = 300
 TAGS = 800
@@ -515,7 +520,8 @@ class Archive:
         # Base columns (title, slug...) hold the default language, as after a save.
         with translation.override(settings.LANGUAGE_CODE):
             self.prepare()
-            summary = self.insert_batches(batch_size, progress)
+            with gin_indexes_built_after(self.count >= DEFERRED_INDEXES_FROM):
+                summary = self.insert_batches(batch_size, progress)
         # Once all are in, so that older articles list the newer ones like them too.
         relate(Article.objects.values_list("pk", flat=True).iterator(batch_size))
         # Bulk inserts send no signals: every page is made anew, here and at the edge.
@@ -867,6 +873,33 @@ def unique_slugs(rows: QuerySet, slug_field: str, slugs: list[str]) -> list[str]
             result[index] = f"{slugs[index]}-{number}"
         pending = clashes
     return result
+
+
+@contextmanager
+def gin_indexes_built_after(deferred: bool) -> Iterator[None]:
+    """With `deferred` (on PostgreSQL), the article table's GIN indexes are dropped for
+    the block and built again, as they were, when it ends (however it ends)."""
+    if not deferred or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [Article._meta.db_table, "% USING gin %"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        if connection.in_atomic_block:
+            # Inside a transaction, its deferred foreign key checks first: CREATE INDEX
+            # refuses a table with checks pending.
+            connection.check_constraints()
+        with connection.cursor() as cursor:
+            for _name, definition in indexes:
+                cursor.execute(definition)
 
 
 def insert(drafts: list[Draft], complete_now: bool = True) -> None:
