@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -402,7 +403,11 @@ def test_the_article_page_serves_a_picture_with_sources_srcset_sizes_and_dimensi
 def test_a_card_picture_below_the_fold_is_lazy_and_keeps_its_class(client):
     image = make_image(plain_png(700, 350), name="cover.png")
     article = make_article(cover_image=image)
-    page = render_to_string("includes/article_list.html", {"articles": [article], "heading": "h2"})
+    context = {"articles": [article], "heading": "h2"}
+    # With a request, as on pages: the frame's context gives each card's fragment its key.
+    page = render_to_string(
+        "includes/article_list.html", context, request=RequestFactory().get("/")
+    )
     (img,) = PictureTags(page).imgs
     assert img["loading"] == "lazy" and img["decoding"] == "async"
     assert img["class"] == "card-cover" and "fetchpriority" not in img
