@@ -6,6 +6,7 @@ banner) is kept for the content generation (articles.caching.generation). Whole
 pages, validators and the edge are articles.caching.http_cache's and articles.caching.edge's.
 """
 
+from collections.abc import Callable, Sequence
 from functools import partial
 from urllib.parse import urlencode
 
@@ -114,15 +115,17 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language = translation.get_language()
-        # Kept by their ids, as a list's page is (PublicArticleListView.get()).
-        made = []
-
-        def stories_by_id() -> tuple[list[int], list[int]]:
-            made.extend(home_stories())
-            return tuple([article.pk for article in stories] for stories in made)
-
-        featured_ids, latest_ids = generation.remember(stories_by_id, "home-stories", language)
-        featured, latest = made or (listed_by_id(featured_ids), listed_by_id(latest_ids))
+        # Each query is built only when its generation has not kept its ids yet.
+        featured_ids, featured = kept_by_id(
+            lambda: list(public_listing().filter(featured=True)[:FEATURED_ON_HOME]),
+            "featured",
+            language,
+        )
+        latest_ids, latest = kept_by_id(
+            lambda: list(public_listing().exclude(pk__in=featured_ids)[:LATEST_ON_HOME]),
+            "latest",
+            language,
+        )
         edge.tag(edge.latest(language), *map(edge.article, featured_ids + latest_ids))
         context |= {
             "featured": featured,
@@ -150,12 +153,18 @@ def listed_by_id(ids: list[int]) -> SimpleLazyObject:
     return SimpleLazyObject(read)
 
 
-def home_stories() -> tuple[list[Article], list[Article]]:
-    """The home page's top stories (featured) and the latest of the others."""
-    public = public_listing()
-    featured = list(public.filter(featured=True)[:FEATURED_ON_HOME])
-    latest = list(public.exclude(pk__in=[article.pk for article in featured])[:LATEST_ON_HOME])
-    return featured, latest
+def kept_by_id(compute: Callable[[], list[Article]], *parts) -> tuple[list[int], Sequence]:
+    """compute()'s articles, kept for the generation by their ids (generation.remember()):
+    the fragments that show them are kept too, and models cost more to unpickle. The ids,
+    and the articles: those just computed, else read again by id if a template asks."""
+    made = []
+
+    def ids() -> list[int]:
+        made.extend(compute())
+        return [article.pk for article in made]
+
+    kept = generation.remember(ids, *parts)
+    return kept, made or listed_by_id(kept)
 
 
 class LatestNewsView(PublicArticleListView):
@@ -298,16 +307,9 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
 def article_context(article: Article, language: str, urls: dict[str, str]) -> dict:
     """What article.html shows of `article` in `language` (the preview's too)."""
     body = article.body_in(language)
-    # Kept by ids, as lists are: the block beside the article is a fragment of its own.
-    made = []
-
-    def headline_ids() -> list[int]:
-        made.extend(latest_headlines(language))
-        return [headline.pk for headline in made]
-
-    ids = generation.remember(headline_ids, "headlines", language)
+    # The block beside the article is a fragment of its own.
+    ids, headlines = kept_by_id(lambda: latest_headlines(language), "headlines", language)
     shown = [pk for pk in ids if pk != article.pk][:LATEST_BESIDE_ARTICLE]
-    headlines = made or listed_by_id(ids)
     return {
         "article": article,
         "latest": SimpleLazyObject(lambda: [h for h in headlines if h.pk in shown]),
