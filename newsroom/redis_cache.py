@@ -33,7 +33,9 @@ from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, ResponseError, TimeoutError
+
+from newsroom.redis_tracking import TrackedKeys
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +135,15 @@ _outages: dict[str, Outage] = {}
 _outages_lock = threading.Lock()
 
 
+_tracked: dict[str, TrackedKeys] = {}
+
+
+def tracked_keys_of(location: str, connect) -> TrackedKeys:
+    """The process's tracked keys at this server, shared by every thread's backend."""
+    with _outages_lock:
+        return _tracked.setdefault(location, TrackedKeys(connect))
+
+
 def outage_of(location: str) -> Outage:
     with _outages_lock:
         return _outages.setdefault(location, Outage(shown(location)))
@@ -142,6 +153,9 @@ def forget_outages() -> None:
     """Start afresh, as if Redis had always answered (tests do, between tests)."""
     with _outages_lock:
         _outages.clear()
+        for tracked in _tracked.values():
+            tracked.forget()
+        _tracked.clear()
 
 
 def shown(location: str) -> str:
@@ -163,9 +177,27 @@ class SharedClientRedisCache(RedisCache):
         # Django makes a backend per thread: the outage is the process's.
         self.outage = outage_of(server if isinstance(server, str) else ",".join(server))
         self.outage.retry_after = retry_after
+        self.tracked = tracked_keys_of(self._servers[0], self._tracking_connection)
+
+    def _tracking_connection(self):
+        """A new connection to the first server, in RESP3, which carries tracking messages."""
+        pool = self._cache._get_connection_pool(write=True)
+        return pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
 
     def attempt(self, operation, *, writes=(), otherwise=None):
         """operation(), or `otherwise` if Redis does not answer (noting the writes dropped)."""
+        try:
+            return self._attempt(operation, writes, otherwise)
+        finally:
+            if writes:  # whatever happened, this process no longer knows what they hold
+                self.tracked.forget(self._made_keys(writes))
+
+    def _made_keys(self, writes) -> list[str] | None:
+        if writes is EVERYTHING:
+            return None
+        return [self.make_key(key, version=version) for key, version in writes]
+
+    def _attempt(self, operation, writes, otherwise):
         if not self.outage.may_try():
             self.outage.skipped(writes)
             return otherwise
@@ -194,6 +226,23 @@ class SharedClientRedisCache(RedisCache):
 
     def get_many(self, keys, version=None):
         return self.attempt(partial(super().get_many, keys, version), otherwise={})
+
+    def get_many_tracked(self, keys, version=None) -> dict:
+        """get_many() of a few small keys that rarely change, known in this process until
+        Redis says they changed: usually no round trip (newsroom/redis_tracking.py)."""
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+
+        def operation():
+            if self.tracked.refused:
+                return super(SharedClientRedisCache, self).get_many(keys, version)
+            try:
+                found = self.tracked.get_many(made)
+            except ResponseError:  # a Redis without tracking (before 6.0)
+                return super(SharedClientRedisCache, self).get_many(keys, version)
+            loads = self._cache._serializer.loads
+            return {made[key]: loads(value) for key, value in found.items() if value is not None}
+
+        return self.attempt(operation, otherwise={})
 
     def has_key(self, key, version=None):
         return self.attempt(partial(super().has_key, key, version), otherwise=False)

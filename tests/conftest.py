@@ -1,6 +1,9 @@
 import pytest
 from django.utils import translation
 
+# redis_server and cache_in_redis: a Redis of the test's own.
+pytest_plugins = ["tests.redis_server"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -11,11 +14,12 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (in CI's second pass, a Redis database of its own)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from articles.public import popularity
 
     cache.clear()
+    caches["pages"].clear()  # pages kept in this process too
     popularity.take_buffered()  # nor any views counted in memory
 
 

@@ -7,24 +7,18 @@ and start it under the site. The PostgreSQL test runs on CI's PostgreSQL pass.
 
 import logging
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.cache import cache, caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from articles.caching import generation
 from articles.desk import presence
@@ -33,100 +27,11 @@ from articles.public import popularity
 from newsroom import redis_cache
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_tag
+from tests.redis_server import RETRY_AFTER
 
 pytestmark = pytest.mark.slow
 
-REDIS_SERVER = shutil.which("redis-server")
-# Seconds the cache leaves Redis alone after a failure, in these tests.
-RETRY_AFTER = 0.5
 LEGACY = Path(__file__).parent / "fixtures" / "legacy"
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free port, keeping its data in `directory`."""
-
-    def __init__(self, directory: Path):
-        directory.mkdir()
-        self.directory = directory
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def client(self) -> redis.Redis:
-        # No retries: redis-py's default would back off for seconds after the shutdown
-        # that closes its connection, or while the test has Redis down on purpose.
-        return redis.Redis(port=self.port, socket_timeout=5, retry=Retry(NoBackoff(), 0))
-
-    def start(self) -> None:
-        """Start it, with the data it saved when it last stopped, if any."""
-        # An empty --save: no snapshots of its own, only the one `stop(save=True)` asks for.
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.directory), "--logfile", "redis.log"]
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.client().ping()
-                return
-            except redis.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = self.directory / "redis.log"
-                    raise RuntimeError(f"redis-server did not start: {log.read_text()}") from None
-                time.sleep(0.02)
-
-    def stop(self, save: bool = False) -> None:
-        """Shut it down, saving its data to start again with, or losing it."""
-        try:
-            self.client().shutdown(save=save, nosave=not save)
-        except redis.ConnectionError:
-            pass  # it closes the connection as it goes
-        self.process.wait(timeout=10)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if REDIS_SERVER is None:
-        pytest.fail(
-            "redis-server is not installed: these tests run a Redis of their own. "
-            "`make system-packages` installs it (tools/system_packages.sh)."
-        )
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def cache_in_redis(settings, redis_server):
-    """The project's Redis backend on the test's own Redis, with whole pages cached."""
-    # Changing CACHES makes Django drop the backends it made (django.test.signals).
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"RETRY_AFTER": RETRY_AFTER},
-        },
-        "generation": settings.CACHES["generation"],
-    }
-    # As in production with Redis (newsroom/settings.py).
-    settings.CONTENT_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_SECONDS = 60
-    redis_cache.forget_outages()
-    backend = caches["default"]
-    assert isinstance(backend, redis_cache.SharedClientRedisCache)
-    yield backend
-    redis_cache.forget_outages()
 
 
 def public_pages(article: Article) -> dict[str, str]:

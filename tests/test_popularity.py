@@ -19,7 +19,6 @@ from articles.models import LANGUAGE_CODES, Article, ArticleViews
 from articles.public import popularity
 from articles.public.popularity import FLUSH_EVERY, FLUSH_LOCK, flush_views, most_read, record_view
 from tests.factories import make_article, make_category
-from tests.test_faults import cache_in_redis, redis_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

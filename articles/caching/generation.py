@@ -16,7 +16,8 @@ Most-read lists change as readers read; they have a generation of their own
 (RANKING_KEY, renewed by articles/public/popularity.py), which the pages that show them
 fold into their ETag.
 
-With Redis (REDIS_URL) every process shares the token. The local-memory
+With Redis (REDIS_URL) every process shares the token, and knows it until
+Redis says it changed (shared()). The local-memory
 cache is per process, so there the token lives at most
 settings.CONTENT_CACHE_SECONDS: a change made in another process shows
 after that long at most.
@@ -67,8 +68,23 @@ def current() -> Generation:
     """The current generation: the request's, else the cache's, else a new one."""
     generation = _request_generation.get()
     if generation is None:
-        generation = valid(cache.get(KEY))
+        generation, _ranking = shared()
     return generation
+
+
+def shared() -> tuple[Generation, int]:
+    """The content generation and the most-read generation, as every process shares them.
+
+    With Redis, known in this process until Redis says either changed
+    (newsroom/redis_tracking.py): a request usually costs no round trip for them.
+    """
+    found = read_shared()
+    return valid(found.get(KEY)), found.get(RANKING_KEY, 0)
+
+
+def read_shared() -> dict:
+    read = getattr(cache, "get_many_tracked", cache.get_many)
+    return read([KEY, RANKING_KEY])
 
 
 def valid(generation: Generation | None) -> Generation:
@@ -146,7 +162,7 @@ _request_ranking: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 def ranking_generation() -> int:
     """The most-read generation (articles/public/popularity.py renews it)."""
     generation = _request_ranking.get()
-    return cache.get(RANKING_KEY, 0) if generation is None else generation
+    return read_shared().get(RANKING_KEY, 0) if generation is None else generation
 
 
 class RankingScope:

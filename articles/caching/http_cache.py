@@ -11,9 +11,10 @@ Every public page and feed is the same for every reader, so `public_page`:
   when that changes).
 
 With PAGE_CACHE_SECONDS set (on by default with Redis), PageCacheMiddleware
-also keeps each public page whole in the cache under its address, with the
-generation it was made in: one cache read answers a page read again, until
-anything changes or PAGE_CACHE_SECONDS pass. The home page, which shows
+also keeps each public page whole under its address, with the generation it
+was made in, in the shared cache and in the process's memory: a page read
+again is answered from memory, until anything changes or PAGE_CACHE_SECONDS
+pass. The home page, which shows
 most-read lists (`ranked`), is kept with the rankings it was made with too:
 lists that move (at most once a minute, articles.public.popularity) make it
 anew. An article page shows one beside the article (`aside`): kept whole, it
@@ -35,7 +36,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
@@ -184,9 +185,12 @@ class KeptPage:
 class PageCacheMiddleware:
     """Answers a public page kept whole for this generation; keeps what public views make.
 
-    Early in the stack: a kept page costs one cache read and no session,
-    locale or URL resolution. Every request to the public site also reads
-    the generation once here, so all of a page's parts agree on it.
+    Early in the stack: a kept page costs no session, locale or URL
+    resolution, and usually no round trip to Redis either (the generation is
+    known in the process until Redis says it changed, and the page is kept
+    in the process's memory as well as in Redis). Every request to the
+    public site reads the generation once here, so all of a page's parts
+    agree on it.
     """
 
     def __init__(self, get_response):
@@ -196,12 +200,8 @@ class PageCacheMiddleware:
         if not is_public_request(request):
             return self.get_response(request)
         address = page_key(request) if settings.PAGE_CACHE_SECONDS else None
-        wanted = [generation.KEY, generation.RANKING_KEY] + ([address] if address else [])
-        found = cache.get_many(wanted)
-        current = generation.valid(found.get(generation.KEY))
-        ranking = found.get(generation.RANKING_KEY, 0)
-        kept = found.get(address) if address else None
-        if kept is not None and kept.is_current(current.token, ranking):
+        current, ranking = generation.shared()
+        if address and (kept := kept_page(address, current.token, ranking)):
             return answer_kept(request, kept)
         with generation.RequestScope(current), generation.RankingScope(ranking):
             response = self.get_response(request)
@@ -229,6 +229,19 @@ def page_key(request: HttpRequest) -> str:
     # A digest: any address makes a short key of safe characters, whatever the cache.
     address = hashlib.blake2b(f"{request.path}?{urlencode(params)}".encode(), digest_size=16)
     return f"page:{settings.RELEASE}:{address.hexdigest()}"
+
+
+def kept_page(address: str, token: str, ranking: int) -> KeptPage | None:
+    """The page kept at `address` for this generation: from this process's memory (the
+    "pages" cache), else from the shared cache, and then in this process's memory too."""
+    kept = caches["pages"].get(address)
+    if kept is not None and kept.is_current(token, ranking):
+        return kept
+    kept = cache.get(address)
+    if kept is not None and kept.is_current(token, ranking):
+        caches["pages"].set(address, kept, settings.PAGE_CACHE_SECONDS)
+        return kept
+    return None
 
 
 def answer_kept(request: HttpRequest, kept: KeptPage) -> HttpResponse:
@@ -271,6 +284,7 @@ def keep(address: str, response: HttpResponse, token: str, ranking: int | None) 
         view_of=getattr(response, COUNTS_VIEW_OF, None),
     )
     cache.set(address, page, settings.PAGE_CACHE_SECONDS)
+    caches["pages"].set(address, page, settings.PAGE_CACHE_SECONDS)
 
 
 __all__ = ["PageCacheMiddleware", "counts_view", "http_date", "public_page"]
