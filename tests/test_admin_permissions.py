@@ -81,6 +81,7 @@ OPENS: dict[str, set[str]] = {
     "articles_article_compare": EVERY_STAFF,
     "articles_article_presence": EVERY_STAFF,
     "articles_article_dashboard": EVERY_STAFF,
+    "articles_article_agenda": EVERY_STAFF,
     "articles_slug_preview": EVERY_STAFF,
     "articles_article_delete": EDITORS,
     "articles_article_recoverlist": EDITORS,
@@ -356,7 +357,7 @@ def model_addresses(name: str, world: World, models_by_label: dict) -> list[Addr
     model = match and models_by_label.get((match["app"], match["model"]))
     if model is None:
         return [Address(name, reverse(f"admin:{name}"))]
-    if match["view"] in ("changelist", "add", "recoverlist", "dashboard"):
+    if match["view"] in ("changelist", "add", "recoverlist", "dashboard", "agenda"):
         return [Address(name, reverse(f"admin:{name}"))]
     found = []
     for about in world.objects_of(model).values():

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import (
     AdminSplitDateTime,
     AutocompleteSelect,
@@ -31,7 +31,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import workflow
-from articles.desk import dashboard, presence, restore, revisions, roles
+from articles.desk import dashboard, presence, restore, revisions, roles, story
+from articles.desk.article_list import (
+    DeskFilter,
+    ListColumns,
+    NeedsTranslationFilter,
+    listed,
+)
 from articles.desk.forms import (
     ArticleAdminForm,
     EditorInputForm,
@@ -308,11 +314,26 @@ LANGUAGE_STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmin):
+class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmin):
     form = ArticleAdminForm
-    list_display = ["__str__", "status", "category", "created_at", "translation_status"]
-    list_filter = ["status", "category", LanguageFilter, "featured"]
-    list_select_related = ["category"]
+    list_display = [
+        "desk_title",
+        "cover_thumbnail",
+        "byline_names",
+        "language_badges",
+        "go_live",
+        "status",
+        "category",
+    ]
+    list_display_links = ["desk_title"]
+    list_filter = [
+        DeskFilter,
+        "status",
+        NeedsTranslationFilter,
+        "category",
+        LanguageFilter,
+        "featured",
+    ]
     search_fields = TITLE_SEARCH_FIELDS
     date_hierarchy = "created_at"
     autocomplete_fields = ["category", "tags", "cover_image"]
@@ -423,6 +444,9 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         # The one save: held to the workflow's rules, and what it did announced.
         workflow.article_save(obj, request.user, request=request)
 
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
+
     def changelist_view(self, request, extra_context=None):
         if not is_drillable_day(request.GET, self.date_hierarchy):
             # Django's answer to a filter it cannot apply: the list again, unfiltered.
@@ -451,7 +475,22 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
     def render_change_form(self, request, context, *args, **kwargs):
         form = context.get("adminform") and context["adminform"].form
         context["conflict_changes"] = getattr(form, "conflict_changes", [])
+        if (article := kwargs.get("obj")) is not None:
+            context["story"] = story.story_header(article)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def view_on_site(self, article: Article) -> str | None:
+        return story.page_to_view(article)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        story.announce_live_pages(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        story.announce_live_pages(request, obj)
+        return response
 
     def get_urls(self):
         urls = [
@@ -474,6 +513,11 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="articles_article_dashboard",
+            ),
+            path(
+                "agenda/",
+                self.admin_site.admin_view(self.agenda_view),
+                name="articles_article_agenda",
             ),
         ]
         return urls + super().get_urls()
@@ -730,6 +774,17 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
         }
         return TemplateResponse(request, "admin/articles/article/dashboard.html", context)
 
+    def agenda_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Agenda: the next %(days)s days") % {"days": dashboard.AGENDA_DAYS},
+            "days": dashboard.agenda(),
+        }
+        return TemplateResponse(request, "admin/articles/article/agenda.html", context)
+
     # Bulk actions: only for those who may publish (has_publish_permission).
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
@@ -776,6 +831,13 @@ class ArticleAdmin(ValidIdsAutocompleteAdmin, VersionAdmin, WrittenLanguagesAdmi
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+class DeskChangeList(ChangeList):
+    """The article list's rows, read as article_list.listed() reads them."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return listed(super().get_queryset(request, exclude_parameters))
 
 
 def saved_on(version) -> str:

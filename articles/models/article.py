@@ -495,7 +495,9 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or first_filled(self, "title") or str(_("(untitled)"))
+        """The title in the active language, else in the original language, else in any."""
+        original = self.title_in(self.original_language) if self.original_language else ""
+        return self.title or original or first_filled(self, "title") or str(_("(untitled)"))
 
     def save(self, *args, **kwargs):
         previous = Article.objects.filter(pk=self.pk).first() if self.pk else None
