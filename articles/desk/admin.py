@@ -117,6 +117,17 @@ class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin
     """A tab per language editors write; script variants (`exclude`d) are filled on save."""
 
     form = EditorInputForm
+    change_form_template = "admin/articles/translated_change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context.setdefault("open_language", self.open_language(request, object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def open_language(self, request, object_id) -> str:
+        """The tab a form opens on (static/articles/desk-language.js): a translator's own
+        language; else the editor's last choice, which the browser remembers."""
+        return next(iter(roles.translator_languages(request.user)), "")
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete passes its term unchecked, and PostgreSQL refuses NUL in a query.
@@ -461,6 +472,20 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "slug_source": "title"}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def open_language(self, request, object_id) -> str:
+        """A translator's language they have to do; else the article's original language."""
+        article = self.get_object(request, unquote(object_id)) if object_id else None
+        own = roles.translator_languages(request.user)
+        if article is None:
+            return next(iter(own), "")
+        original = article.original_language or next(iter(article.languages), "")
+        todo = [code for code in own if code != original]
+        return (
+            next(iter(todo or own), "")
+            if roles.role_of(request.user) is roles.Role.TRANSLATOR
+            else original
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
