@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
-CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+# The project's catalogues, and in locale/libraries what the libraries' own lack.
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po locale/libraries/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -29,11 +30,12 @@ $(NODE_INSTALLED): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(INSTALLED)
+locale/%.mo: locale/%.po $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 # The Latin-script Kazakh interface is the Kazakh one, transliterated.
-$(LATIN_CATALOG): locale/kk/LC_MESSAGES/django.po articles/editions/transliteration.py $(INSTALLED)
+$(LATIN_CATALOG): $(wildcard locale/kk/LC_MESSAGES/*.po locale/libraries/kk/LC_MESSAGES/*.po) \
+		articles/editions/transliteration.py $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py build_latin_catalog
 
 # Serve the site with demo content on the embedded SQLite database.

@@ -55,6 +55,7 @@ class DeskAction(StrEnum):
     RECOVER = "recover"
     DELETE = "delete"
     IMPORT = "import"
+    MARK_CURRENT = "mark_current"
 
 
 class NotAllowed(PermissionDenied):
@@ -187,6 +188,41 @@ def article_correct(
         "note": note,
     }
     return act(article, user, correct, comment=comment, validate=False, request=request)
+
+
+def article_mark_current(
+    article: Article,
+    user: AbstractBaseUser | None,
+    *,
+    languages: Iterable[str],
+    request: HttpRequest | None = None,
+) -> Article:
+    """Say that the translations into `languages` match the original as it is now."""
+    languages = list(languages)
+    mark_current(article, user, languages)
+    comment = _("Translation up to date: %(languages)s") % {
+        "languages": ", ".join(dict(WRITTEN_LANGUAGES)[code] for code in languages)
+    }
+    act(article, user, lambda target: None, comment=comment, validate=False, quiet=True)
+    announce(DeskAction.MARK_CURRENT, article, request=request, user=user, languages=languages)
+    return article
+
+
+def mark_current(article: Article, user: AbstractBaseUser | None, languages: Iterable[str]) -> None:
+    """Stamp each translation as brought up to date now, without saving (a save follows).
+
+    A translator marks only their own languages; nobody marks the original,
+    or a language the article is not written in.
+    """
+    now = timezone.now()
+    for code in languages:
+        if user is not None and not roles.may_mark_current(user, article, code):
+            raise NotAllowed(_("You may not mark this translation up to date."))
+        if code == article.original_language or not any(article.text_in(code)):
+            raise ValidationError(
+                _("Only a written translation can be marked up to date."), code="not_translated"
+            )
+        setattr(article, localized("text_changed_at", code), now)
 
 
 def article_save(

@@ -216,7 +216,9 @@ LANGUAGES = [
     ("en", "English"),
 ]
 SCRIPT_VARIANTS = {"kk-latn": "kk"}
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first, so that they win; then what the libraries' own catalogues lack in Kazakh
+# and Russian (Django's admin, django-axes, django-reversion, the rich-text editor...).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True

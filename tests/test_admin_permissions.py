@@ -82,6 +82,7 @@ OPENS: dict[str, set[str]] = {
     "articles_article_presence": EVERY_STAFF,
     "articles_article_dashboard": EVERY_STAFF,
     "articles_article_agenda": EVERY_STAFF,
+    "articles_autosave": EVERY_STAFF,  # each editor's own unsaved changes
     "articles_slug_preview": EVERY_STAFF,
     "articles_article_delete": EDITORS,
     "articles_article_recoverlist": EDITORS,
@@ -321,6 +322,9 @@ def special_addresses(name: str, world: World) -> list[Address]:
     if name == "autocomplete":
         query = {"app_label": "articles", "model_name": "article", "field_name": "category"}
         return [Address(name, reverse("admin:autocomplete") + "?" + urlencode(query))]
+    if name == "articles_autosave":
+        query = {"address": reverse("admin:articles_article_add")}
+        return [Address(name, reverse(f"admin:{name}") + "?" + urlencode(query))]
     if name == "articles_slug_preview":
         query = {"language": "kk", "text": "Астанадағы жиын"}
         return [Address(name, reverse(f"admin:{name}") + "?" + urlencode(query))]

@@ -6,13 +6,18 @@ Playwright's running event loop.
 """
 
 import importlib
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from articles import workflow
+from articles.models import Article
 from tests.browser import journey
 from tests.desk import make_user, signed_in
 from tests.factories import make_article
@@ -96,3 +101,111 @@ def test_a_translator_opens_a_story_on_the_language_they_translate_into(
         expect(desk.locator("#id_title_kk")).to_be_visible()
         expect(desk.locator("#id_title_en")).to_be_hidden()
         trip.step(desk, "translator-on-kazakh")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unsaved_words_survive_a_closed_tab_and_ctrl_s_saves_them(live_server, request, roles):
+    editor = make_user("Editors")
+    session = session_of(editor)
+    article = make_article(languages=["kk"], original_language="kk", title_kk="Ескі тақырып")
+    change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    typed = "Жаңа тақырып, әлі сақталмаған"
+
+    with journey(request.node.name) as trip:
+        desk = signed_in_page(trip, live_server, session)
+        desk.goto(change)
+        expect_open_on(desk, "title", "kk")
+        with desk.expect_response(
+            lambda response: "autosave" in response.url and response.request.method == "POST"
+        ) as kept:
+            desk.locator("#id_title_kk").fill(typed)
+        assert kept.value.ok
+        trip.step(desk, "typed-and-kept")
+
+        # Leaving with words not saved asks first.
+        asked = []
+        desk.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+        desk.close(run_before_unload=True)
+        desk.wait_for_event("close")
+        assert asked == ["beforeunload"]
+
+        again = signed_in_page(trip, live_server, session)
+        again.goto(change)
+        banner = again.locator(".desk-unsaved")
+        expect(banner).to_contain_text("unsaved changes")
+        expect(again.locator("#id_title_kk")).to_have_value("Ескі тақырып")  # not until asked
+        trip.step(again, "offered-back")
+        banner.get_by_role("button", name="Restore them").click()
+        expect(again.locator("#id_title_kk")).to_have_value(typed)
+        again.keyboard.press("Control+s")
+        expect(again.locator(".messagelist .success")).to_be_visible()
+        expect(again.locator(".desk-unsaved")).to_have_count(0)
+        trip.step(again, "saved-with-ctrl-s")
+
+    article.refresh_from_db()
+    assert article.title_kk == typed
+    assert not editor.autosaved_forms.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_translator_works_beside_the_original_sees_what_changed_and_marks_it_current(
+    live_server, request, roles
+):
+    editor = make_user("Editors")
+    session = session_of(make_user("Translators", languages=["ru"]))
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+        article = make_article(
+            languages=["kk", "ru"],
+            original_language="kk",
+            title_kk="Астанада көпір ашылды",
+            body_kk="<p>Көпір бүгін ашылды.</p>",
+        )
+        workflow.article_save(article, editor)
+    article.body_kk = "<p>Көпір бүгін таңертең ашылды.</p>"
+    workflow.article_save(article, editor)
+    change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+
+    with journey(request.node.name) as trip:
+        desk = signed_in_page(trip, live_server, session)
+        desk.goto(change)
+        source = desk.locator('.desk-source[data-language="ru"]')
+        expect(source).to_be_visible()
+        expect(source).to_contain_text("Астанада көпір ашылды")
+        expect(source.locator("ins")).to_have_text("таңертең")
+        expect(desk.locator(".desk-count").last).to_contain_text("min to read")
+        trip.step(desk, "beside-the-original")
+        source.get_by_label("up to date").check()
+        desk.get_by_role("button", name="Save and continue editing").click()
+        expect(desk.locator(".messagelist .success")).to_be_visible()
+        expect(desk.locator('.desk-source[data-language="ru"] ins')).to_have_count(0)
+        trip.step(desk, "marked-current")
+
+    assert not Article.objects.get(pk=article.pk).is_stale("ru")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_publishes_one_language_from_the_header_and_finds_its_live_page(
+    live_server, request, roles
+):
+    session = session_of(make_user("Editors"))
+    article = make_article(
+        languages=["kk", "ru"],
+        original_language="kk",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        title_ru="Мост открыт",
+    )
+    change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+
+    with journey(request.node.name) as trip:
+        desk = signed_in_page(trip, live_server, session)
+        desk.goto(change)
+        trip.step(desk, "story-header")
+        desk.locator('[data-go-live="now:ru"]').click()
+        live = desk.locator(".messagelist").get_by_role("link", name="Русский")
+        expect(live).to_be_visible()
+        with desk.context.expect_page() as opened:
+            live.click()
+        reader = opened.value
+        expect(reader.locator("h1")).to_have_text("Мост открыт")
+        trip.step(reader, "live-page")

@@ -173,3 +173,63 @@ def test_after_a_save_the_message_links_to_the_live_pages(client, editor):
     for code in ("kk", "ru"):
         assert f'href="{article.get_absolute_url(code)}"' in live
     assert "/en/" not in live  # not written in English
+
+
+def draft_in_kazakh_and_russian() -> Article:
+    return make_article(
+        languages=["kk", "ru"], status=Article.Status.DRAFT, published_at=None, title_kk="Жоба"
+    )
+
+
+def test_the_header_publishes_one_language_now_and_leaves_the_others(client, editor):
+    article = draft_in_kazakh_and_russian()
+    response = client.post(
+        change_url(article), change_form_data(article, go_live="now:ru", _continue="1")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.is_live_in("ru")
+    assert not article.is_live_in("kk")
+    assert article.published_at_kk is None
+
+
+def test_the_header_schedules_every_written_language_at_once(client, editor):
+    article = draft_in_kazakh_and_russian()
+    at = (timezone.localtime() + timedelta(days=1)).replace(second=0, microsecond=0)
+    data = change_form_data(
+        article, go_live="schedule:all", go_live_at_all=at.strftime("%Y-%m-%dT%H:%M")
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.published_at_kk == at and article.published_at_ru == at
+    assert article.language_state("kk") == "scheduled"
+    assert article.published_at_en is None  # not written: nothing to schedule
+
+
+def test_a_schedule_in_the_past_is_refused_and_the_form_keeps_what_was_typed(client, editor):
+    article = draft_in_kazakh_and_russian()
+    data = change_form_data(
+        article,
+        title_ru="Напечатано, не потеряно",
+        go_live="schedule:ru",
+        go_live_at_ru="2020-01-01T09:00",
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Pick a time in the future" in page
+    assert "Напечатано, не потеряно" in page
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_only_those_who_publish_see_the_buttons_and_a_translators_press_is_refused(client):
+    article = draft_in_kazakh_and_russian()
+    signed_in(client, make_user("Translators", languages=["ru"]))
+    assert 'data-go-live="now:ru"' not in client.get(change_url(article)).content.decode()
+    response = client.post(change_url(article), change_form_data(article, go_live="now:ru"))
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    signed_in(client, make_user("Editors"))
+    assert 'data-go-live="now:ru"' in client.get(change_url(article)).content.decode()

@@ -16,9 +16,17 @@ from tests.factories import make_article, make_author, make_category
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
-@pytest.mark.parametrize("language", ["kk", "ru"])
-def test_every_interface_string_is_translated(language):
-    with open(LOCALE / language / "LC_MESSAGES" / "django.po", "rb") as po:
+@pytest.mark.parametrize(
+    "catalogue",
+    [
+        f"{place}{language}/LC_MESSAGES/{domain}.po"
+        for language in ("kk", "ru")
+        for place, domain in [("", "django"), ("libraries/", "django"), ("libraries/", "djangojs")]
+    ],
+)
+def test_every_interface_string_is_translated(catalogue):
+    # Ours, and in locale/libraries what the libraries' own catalogues lack.
+    with open(LOCALE / catalogue, "rb") as po:
         catalog = read_po(po)
     untranslated = [
         message.id

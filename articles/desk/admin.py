@@ -31,7 +31,16 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import workflow
-from articles.desk import dashboard, presence, restore, revisions, roles, story
+from articles.desk import (
+    autosave,
+    dashboard,
+    presence,
+    restore,
+    revisions,
+    roles,
+    side_by_side,
+    story,
+)
 from articles.desk.article_list import (
     DeskFilter,
     ListColumns,
@@ -123,6 +132,14 @@ class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin
         extra_context = extra_context or {}
         extra_context.setdefault("open_language", self.open_language(request, object_id))
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        autosave.forget(request.user, request.path)  # saved: nothing left to restore
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        autosave.forget(request.user, request.path)
+        return super().response_change(request, obj)
 
     def open_language(self, request, object_id) -> str:
         """The tab a form opens on (static/articles/desk-language.js): a translator's own
@@ -452,8 +469,22 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        # Translations the translator says match the original ("Translation side by side").
+        marked = request.POST.getlist("mark_current") if change else []
+        marked = [
+            code for code in obj.languages if code in marked and code != obj.original_language
+        ]
+        workflow.mark_current(obj, request.user, marked)
+        if go_live := getattr(form, "go_live", None):  # the story header's Publish or Schedule
+            workflow.article_publish(
+                obj, request.user, languages=go_live.languages, at=go_live.at, commit=False
+            )
         # The one save: held to the workflow's rules, and what it did announced.
         workflow.article_save(obj, request.user, request=request)
+        if marked:
+            workflow.announce(
+                workflow.DeskAction.MARK_CURRENT, obj, request=request, languages=marked
+            )
 
     def get_changelist(self, request, **kwargs):
         return DeskChangeList
@@ -502,6 +533,8 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
         context["conflict_changes"] = getattr(form, "conflict_changes", [])
         if (article := kwargs.get("obj")) is not None:
             context["story"] = story.story_header(article)
+            context["may_publish"] = roles.may_publish(request.user, article, [])
+            context["translation_panels"] = side_by_side.panels(article, request.user)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def view_on_site(self, article: Article) -> str | None:
@@ -538,6 +571,11 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="articles_article_dashboard",
+            ),
+            path(
+                "autosave/",
+                self.admin_site.admin_view(autosave.autosave_view),
+                name="articles_autosave",
             ),
             path(
                 "agenda/",

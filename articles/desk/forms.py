@@ -1,12 +1,15 @@
 """The admin's forms: input no feed can carry refused, no lost edits, the withdrawal reason."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.desk.revisions import changes_between, field_values, version_at_edit
+from articles.editions.languages import WRITTEN_LANGUAGES, localized
 from articles.media.sanitizer import CONTROL_CHARACTERS, as_editable_html
 from articles.models import Article
 
@@ -65,6 +68,20 @@ def is_storable(moment: datetime) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class GoLive:
+    """The header's request: these languages go live at this time."""
+
+    languages: list[str]
+    at: datetime
+
+
+# The header's schedule time, as a browser's datetime-local input sends it.
+GO_LIVE_AT = forms.DateTimeField(
+    required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+)
+
+
 class ArticleAdminForm(EditorInputForm):
     """Optimistic locking: a save based on an older edit_version than the stored one is refused.
 
@@ -96,6 +113,7 @@ class ArticleAdminForm(EditorInputForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.go_live = self.asked_go_live(cleaned_data)
         if not self.instance.pk:
             return cleaned_data
         based_on = cleaned_data.get("based_on_version")
@@ -115,6 +133,42 @@ class ArticleAdminForm(EditorInputForm):
         data["based_on_version"] = current.edit_version
         self.data = data
         raise EditConflict(self.conflict_changes)
+
+    def asked_go_live(self, cleaned_data: dict) -> GoLive | None:
+        """What the story header's "Publish now" or "Schedule" asked for, if one was pressed.
+
+        The button says what and for which language ("now:kk", "schedule:all");
+        a schedule's time is `go_live_at_<target>`. "All" is every language written in
+        the form that is not live yet; a language live already stays as it is.
+        """
+        kind, _sep, target = self.data.get("go_live", "").partition(":")
+        if kind not in ("now", "schedule"):
+            return None
+        written = [
+            code
+            for code, _name in WRITTEN_LANGUAGES
+            if (cleaned_data.get(localized("title", code)) or "").strip()
+            and (cleaned_data.get(localized("body", code)) or "").strip()
+        ]
+        waiting = [code for code in written if not self.instance.is_live_in(code)]
+        languages = waiting if target == "all" else [code for code in waiting if code == target]
+        if not languages:
+            self.add_error(
+                None,
+                _("Nothing to put live: write a title and a body first, in a language not live."),
+            )
+            return None
+        if kind == "now":
+            return GoLive(languages, timezone.now())
+        try:
+            at = GO_LIVE_AT.clean(self.data.get(f"go_live_at_{target}", ""))
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return None
+        if at is None or at <= timezone.now():
+            self.add_error(None, _("Pick a time in the future to schedule it."))
+            return None
+        return GoLive(languages, at)
 
     def submitted_values(self, like: dict) -> dict:
         values = {}

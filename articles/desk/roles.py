@@ -191,3 +191,13 @@ def may_correct(user: AbstractBaseUser, article: Article, language: str) -> bool
     return may_change_article(user, article) and may_change_field(
         user, localized("correction", language)
     )
+
+
+def may_mark_current(user: AbstractBaseUser, article: Article, language: str) -> bool:
+    """Whether the user may say a translation matches the original: whoever may write it."""
+    return (
+        language in LANGUAGE_CODES
+        and may_change_article(user, article)
+        and may_change_field(user, localized("title", language))
+        and may_change_field(user, localized("body", language))
+    )

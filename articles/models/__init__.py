@@ -12,7 +12,7 @@ from articles.models.article import (
     public_listing,
 )
 from articles.models.derivation import LATIN_OVERRIDABLE
-from articles.models.desk import LanguageAssignment
+from articles.models.desk import AutosavedForm, LanguageAssignment
 from articles.models.image import Image
 from articles.models.pages import Author, Category, NamedPage, RetiredSlug, Tag
 from articles.models.reading import ArticleViews
@@ -26,6 +26,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleViews",
+    "AutosavedForm",
     "Author",
     "Byline",
     "Category",

@@ -1,4 +1,5 @@
-"""Who translates which language at the desk (articles/desk/roles.py)."""
+"""The desk's own records: who translates which language (articles/desk/roles.py), and the
+unsaved changes kept for each editor (articles/desk/autosave.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -27,3 +28,31 @@ class LanguageAssignment(models.Model):
 
     def __str__(self) -> str:
         return self.get_language_display()
+
+
+class AutosavedForm(models.Model):
+    """What an editor typed into a desk form and has not saved yet (articles/desk/autosave.py).
+
+    The browser sends it every few seconds. It never touches the article: only
+    its editor can put it back into the form, and saving the form deletes it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="autosaved_forms",
+    )
+    address = models.CharField(_("form's address"), max_length=300)
+    fields = models.JSONField(_("fields"), default=dict)
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unsaved changes")
+        verbose_name_plural = _("unsaved changes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="autosaved_form_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.address}"

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     RECOVER = "recover", _("Recovered a deleted article")
     DELETE = "delete", _("Deleted")
     IMPORT = "import", _("Imported")
+    MARK_CURRENT = "mark_current", _("Marked a translation up to date")
 
 
 class AuditEntryQuerySet(models.QuerySet):

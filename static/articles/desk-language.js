@@ -16,6 +16,16 @@
     try { storage.setItem(key, value); } catch (error) { /* private mode: nothing kept */ }
   }
 
+  // Translation side by side: the original beside the fields of the language shown.
+  function showSource(code) {
+    let shown = false;
+    document.querySelectorAll(".desk-source").forEach((panel) => {
+      panel.hidden = panel.dataset.language !== code;
+      shown = shown || !panel.hidden;
+    });
+    document.body.classList.toggle("desk-has-source", shown);
+  }
+
   django.jQuery(function ($) {
     const select = $("#modeltranslation-main-switch");
     if (!select.length) return;
@@ -23,12 +33,12 @@
     const wanted = [read(sessionStorage, thisForm), pageLanguage, read(localStorage, remembered)]
       .find((code) => codes.includes(code));
     if (wanted) select.val(String(codes.indexOf(wanted))).trigger("change");
-    document.documentElement.dataset.deskLanguage = wanted || codes[0] || "";
+    showSource(wanted || codes[0] || "");
     select.on("change", () => {
       const code = codes[Number(select.val())];
       write(sessionStorage, thisForm, code);
       write(localStorage, remembered, code);
-      document.documentElement.dataset.deskLanguage = code;
+      showSource(code);
     });
   });
 })();

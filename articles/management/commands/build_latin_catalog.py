@@ -1,8 +1,9 @@
 """Make the Latin-script Kazakh interface catalogue from the Cyrillic one.
 
-The kk-latn edition's interface strings are the Kazakh ones, transliterated;
-nobody translates them by hand. `make install` runs this whenever
-locale/kk/LC_MESSAGES/django.po or the transliteration changes.
+The kk-latn edition's interface strings (and the desk's, with the libraries'
+in locale/libraries) are the Kazakh ones, transliterated; nobody translates
+them by hand. `make install` runs this whenever a Kazakh catalogue or the
+transliteration changes.
 """
 
 from pathlib import Path
@@ -15,28 +16,38 @@ from django.core.management.base import BaseCommand
 
 from articles.editions.transliteration import to_latin
 
-SOURCE = Path("kk/LC_MESSAGES/django.po")
-TARGET = Path("kk_Latn/LC_MESSAGES/django.mo")
+# The Kazakh catalogues, the libraries' first: the project's own strings win.
+SOURCES = (Path("libraries/kk/LC_MESSAGES"), Path("kk/LC_MESSAGES"))
+TARGET = Path("kk_Latn/LC_MESSAGES")
+DOMAINS = ("django", "djangojs")
 
 
 class Command(BaseCommand):
-    help = "Build the kk-latn interface catalogue by transliterating the kk one."
+    help = "Build the kk-latn interface catalogues by transliterating the kk ones."
 
     def handle(self, *args, **options):
         locale_dir = Path(settings.LOCALE_PATHS[0])
-        with open(locale_dir / SOURCE, "rb") as source:
-            cyrillic = read_po(source, locale="kk")
-        latin = Catalog(locale="kk", domain="django", charset="utf-8")
-        for message in cyrillic:
-            if not message.id or message.fuzzy:
-                continue
-            if isinstance(message.string, tuple):
-                string = tuple(to_latin(form) for form in message.string)
-            else:
-                string = to_latin(message.string)
-            latin.add(message.id, string, context=message.context)
-        target = locale_dir / TARGET
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as output:
-            write_mo(output, latin)
-        self.stdout.write(f"Wrote {target.relative_to(locale_dir.parent)} ({len(latin)} messages).")
+        for domain in DOMAINS:
+            latin = Catalog(locale="kk", domain=domain, charset="utf-8")
+            for source in SOURCES:
+                path = locale_dir / source / f"{domain}.po"
+                if not path.exists():
+                    continue
+                with open(path, "rb") as po:
+                    cyrillic = read_po(po, locale="kk")
+                for message in cyrillic:
+                    if not message.id or message.fuzzy:
+                        continue
+                    latin.add(message.id, transliterated(message.string), context=message.context)
+            target = locale_dir / TARGET / f"{domain}.mo"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as output:
+                write_mo(output, latin)
+            shown = target.relative_to(locale_dir.parent)
+            self.stdout.write(f"Wrote {shown} ({len(latin)} messages).")
+
+
+def transliterated(string):
+    if isinstance(string, tuple):
+        return tuple(to_latin(form) for form in string)
+    return to_latin(string)
