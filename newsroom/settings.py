@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "reversion",
     "django_prose_editor",
-    "axes",
+    "newsroom.accounts.apps.SignInProtectionConfig",  # django-axes
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

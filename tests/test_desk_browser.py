@@ -6,21 +6,18 @@ Playwright's running event loop.
 """
 
 import importlib
-from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from articles import workflow
 from articles.models import Article
 from tests.browser import journey
 from tests.desk import make_user, signed_in
 from tests.factories import make_article
+from tests.test_side_by_side import stale_in_russian
 
 pytestmark = pytest.mark.slow
 
@@ -151,18 +148,8 @@ def test_unsaved_words_survive_a_closed_tab_and_ctrl_s_saves_them(live_server, r
 def test_a_translator_works_beside_the_original_sees_what_changed_and_marks_it_current(
     live_server, request, roles
 ):
-    editor = make_user("Editors")
     session = session_of(make_user("Translators", languages=["ru"]))
-    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
-        article = make_article(
-            languages=["kk", "ru"],
-            original_language="kk",
-            title_kk="Астанада көпір ашылды",
-            body_kk="<p>Көпір бүгін ашылды.</p>",
-        )
-        workflow.article_save(article, editor)
-    article.body_kk = "<p>Көпір бүгін таңертең ашылды.</p>"
-    workflow.article_save(article, editor)
+    article = stale_in_russian()
     change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
 
     with journey(request.node.name) as trip:

@@ -55,6 +55,7 @@ from articles.desk.forms import (
     WithdrawForm,
     is_valid_key,
 )
+from articles.desk.icons import yes_no_icon
 from articles.editions.languages import (
     EDITIONS,
     SCRIPT_VARIANTS,
@@ -169,13 +170,17 @@ class CategoryAdmin(WrittenLanguagesAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(WrittenLanguagesAdmin):
-    list_display = ["name", "slug", "is_active"]
+    list_display = ["name", "slug", "active"]
     list_filter = ["is_active"]
     search_fields = [localized("name", code) for code in EDITIONS]
     exclude = script_variant_columns("name", "slug", "bio")
     change_form_template = "admin/articles/slugged_change_form.html"
     # A photo is a picture like the media library's: the same size, pixel and format limits.
     formfield_overrides = {models.ImageField: {"form_class": images.PictureField}}
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, author: Author) -> str:
+        return yes_no_icon(author.is_active)
 
     def get_search_results(self, request, queryset, search_term):
         # The byline autocomplete offers only active authors; existing bylines stay.
@@ -651,7 +656,7 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
                     name,
                     code,
                     LANGUAGE_STATE_LABELS[article.language_state(code)],
-                    f" ({_('stale')})" if article.is_stale(code) else "",
+                    " ({})".format(_("stale")) if article.is_stale(code) else "",
                 )
                 for code, name in WRITTEN_LANGUAGES
             ),

@@ -91,7 +91,9 @@ class ArticleAdminForm(EditorInputForm):
     version, so a deliberate second save goes through.
     """
 
-    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on_version = forms.IntegerField(
+        label=_("based on version"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = Article

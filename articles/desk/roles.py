@@ -19,6 +19,7 @@ the change form, a restore of an old version, bulk actions, the media library.
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
 
 from articles.editions.languages import translated_text
 from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, Image, localized
@@ -26,6 +27,8 @@ from articles.models import LANGUAGE_CODES, LATIN_OVERRIDABLE, Article, Image, l
 AUTHORS = "Authors"
 TRANSLATORS = "Translators"
 EDITORS = "Editors"
+# The groups' names are the data a migration made; the desk shows them in its language.
+GROUP_NAMES = {AUTHORS: _("Authors"), TRANSLATORS: _("Translators"), EDITORS: _("Editors")}
 
 # What only editors decide, in each language.
 EDITORIAL_FIELDS = ("published_at", "correction")
@@ -201,3 +204,8 @@ def may_mark_current(user: AbstractBaseUser, article: Article, language: str) ->
         and may_change_field(user, localized("title", language))
         and may_change_field(user, localized("body", language))
     )
+
+
+def shown_group_name(name: str) -> str:
+    """A group's name as the desk shows it: a role's in the desk's language."""
+    return str(GROUP_NAMES.get(name, name))

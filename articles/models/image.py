@@ -16,8 +16,8 @@ class Image(models.Model):
     file = models.ImageField(
         _("image"), upload_to="images/%Y/%m/", validators=[images.validate_upload]
     )
-    width = models.PositiveIntegerField(null=True, editable=False)
-    height = models.PositiveIntegerField(null=True, editable=False)
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
     alt = models.CharField(
         _("alt text"),
         max_length=300,

@@ -8,6 +8,7 @@ user out everywhere, from the user list or the user's page.
 
 import ipaddress
 import json
+from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin import ActionLocation
@@ -21,6 +22,8 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.desk import roles
+from articles.desk.icons import yes_no_icon
 from articles.models import LanguageAssignment
 from newsroom.accounts import audit, sessions, two_factor
 
@@ -113,13 +116,38 @@ class LanguageAssignmentInline(admin.TabularInline):
     verbose_name_plural = _("Languages this user translates (for translators)")
 
 
+@dataclass(frozen=True)
+class ShownGroup:
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The user list's groups, named in the desk's language."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        names = dict(Group.objects.values_list("pk", "name"))
+        return [(pk, roles.shown_group_name(names.get(pk, label))) for pk, label in choices]
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class DeskUserAdmin(RoleChangesAudited, UserAdmin):
     inlines = [*UserAdmin.inlines, LanguageAssignmentInline]
-    list_display = [*UserAdmin.list_display, "has_authenticator", "last_login"]
+    list_display = [
+        *(name if name != "is_staff" else "staff" for name in UserAdmin.list_display),
+        "authenticator",
+        "last_login",
+    ]
+    list_filter = [
+        *(name if name != "groups" else ("groups", RoleFilter) for name in UserAdmin.list_filter)
+    ]
     actions = ["reset_two_factor", "sign_out_everywhere"]
 
     def roles_of(self, pk):
@@ -129,9 +157,19 @@ class DeskUserAdmin(RoleChangesAudited, UserAdmin):
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(has_authenticator=Exists(confirmed))
 
-    @admin.display(boolean=True, description=_("authenticator app"))
-    def has_authenticator(self, user) -> bool:
-        return user.has_authenticator
+    @admin.display(description=_("authenticator app"))
+    def authenticator(self, user) -> str:
+        return yes_no_icon(user.has_authenticator)
+
+    @admin.display(description=_("staff status"), ordering="is_staff")
+    def staff(self, user) -> str:
+        return yes_no_icon(user.is_staff)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = lambda group: roles.shown_group_name(group.name)
+        return field
 
     def has_chief_editor_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -183,6 +221,16 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class DeskGroupAdmin(RoleChangesAudited, GroupAdmin):
+    list_display = ["shown_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, group) -> str:
+        return roles.shown_group_name(group.name)
+
+    def action_checkbox(self, group):
+        # Its label names the group too ("Select this object for an action - Editors").
+        return super().action_checkbox(ShownGroup(group.pk, roles.shown_group_name(group.name)))
+
     def roles_of(self, pk):
         return group_roles(pk)
 

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -18,3 +19,10 @@ class DeskAdminConfig(admin_apps.AdminConfig):
 
     default = False  # listed by its path in INSTALLED_APPS, in place of django.contrib.admin
     default_site = "newsroom.accounts.sites.DeskAdminSite"
+
+
+class SignInProtectionConfig(axes_apps.AppConfig):
+    """django-axes, named for the desk in its language (the library's own name is "Axes")."""
+
+    default = False  # listed by its path in INSTALLED_APPS, in place of axes
+    verbose_name = _("Sign-in protection")
