@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Article
 from tests.desk import change_form_data, change_url, make_user, signed_in
 from tests.factories import make_article, make_author, make_image
+from tests.test_journeys import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,19 @@ def test_only_those_who_publish_see_the_buttons_and_a_translators_press_is_refus
     assert article.status == Article.Status.DRAFT
     signed_in(client, make_user("Editors"))
     assert 'data-go-live="now:ru"' in client.get(change_url(article)).content.decode()
+
+
+def test_a_pictures_page_shows_it_first_with_its_address_to_copy(client, editor):
+    image = make_image(photo(), name="park.jpg", caption_kk="Саябақ")
+    page = client.get(reverse("admin:articles_image_change", args=[image.pk])).content.decode()
+    figure = page[page.index('<figure class="desk-picture">') : page.index("</figure>")]
+    assert "<picture>" in figure and "srcset=" in figure
+    assert f'data-copy="http://testserver{image.file.url}"' in figure
+    assert page.index('class="desk-picture"') < page.index('id="id_alt_kk"')
+
+
+def test_the_media_list_shows_small_renditions_not_the_originals(client, editor):
+    image = make_image(photo(), name="park.jpg")
+    page = client.get(reverse("admin:articles_image_changelist")).content.decode()
+    thumbnail = re.search(r"<th class=\"field-thumbnail\"><a [^>]+><img src=\"([^\"]+)\"", page)
+    assert thumbnail and thumbnail.group(1) != image.file.url

@@ -223,10 +223,22 @@ class ImageAdmin(WrittenLanguagesAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or roles.may_change_image(request.user, obj))
 
+    change_form_template = "admin/articles/image/change_form.html"
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        image = kwargs.get("obj")
+        if image is not None and image.file:
+            # The picture itself, first, and its address to paste into a text.
+            context["picture"] = images.picture_html(
+                image, sizes="(min-width: 1000px) 640px, 100vw", alt=image.alt
+            )
+            context["address"] = request.build_absolute_uri(image.file.url)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("used in"))
     def used_in(self, image: Image) -> str:
@@ -248,9 +260,14 @@ class ImageAdmin(WrittenLanguagesAdmin):
             return "—"
         # The height as an attribute, not a style: the Content-Security-Policy allows no
         # inline style, and the browser keeps the row's space before the picture loads.
+        # A small rendition, not the original, which may be twelve megapixels.
+        picture = images.picture(image)
         height = round(80 * image.height / image.width) if image.width and image.height else 80
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" loading="lazy">', image.file.url, height
+            '<img src="{}"{} alt="" width="80" height="{}" loading="lazy">',
+            picture.src,
+            format_html(' srcset="{}" sizes="80px"', picture.srcset) if picture.srcset else "",
+            height,
         )
 
 
