@@ -19,6 +19,10 @@ Never stale:
   socket open costs a ping a second, not a stale page);
 - this process's own writes forget their keys at once (forget()), without
   waiting for their message.
+
+Redis tracks keys by name in every database of the server, so a change to
+the same key in another database (another site, another test worker) only
+makes this process read it again.
 """
 
 import os
@@ -67,13 +71,17 @@ class TrackedKeys:
     def _read(self, keys: list[str]) -> dict[str, bytes | None]:
         connection = self._connection_now()
         self._hear(connection)
-        if missing := [key for key in keys if key not in self._known]:
+        # What is known now: a message read during the MGET below may forget some of it,
+        # but it was current when this read began, as the MGET's answers are.
+        found = {key: self._known[key] for key in keys if key in self._known}
+        if missing := [key for key in keys if key not in found]:
             connection.send_command("MGET", *missing)
             # Messages about keys changed before this read are handled first.
-            values = connection.read_response()
+            read = dict(zip(missing, connection.read_response(), strict=True))
             self._heard_at = time.monotonic()
-            self._known.update(zip(missing, values, strict=True))
-        return {key: self._known[key] for key in keys}
+            self._known.update(read)
+            found |= read
+        return {key: found[key] for key in keys}
 
     def forget(self, keys: Iterable[str] | None = None) -> None:
         """Forget these keys (all, with None): this process has just written them."""

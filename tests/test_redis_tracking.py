@@ -157,3 +157,19 @@ def test_a_redis_without_tracking_is_read_each_time_and_asked_once(tmp_path, set
     finally:
         redis_cache.forget_outages()
         server.kill()
+
+
+def test_a_key_forgotten_while_another_is_read_answers_as_it_was_known(
+    redis_server, cache_in_redis, monkeypatch
+):
+    cache = cache_in_redis
+    cache.set_many({"read": 1, "known": 2})
+    assert cache.get_many_tracked(["read", "known"]) == {"read": 1, "known": 2}
+    cache.delete("read")  # this process forgets it: the next read asks Redis for it
+    redis_server.client().set(":1:known", 3)  # and another process changes the other
+    time.sleep(0.05)  # its message waits on the socket
+    # Read while the message arrives with the answer, not before it.
+    with monkeypatch.context() as patch:
+        patch.setattr(redis_tracking.TrackedKeys, "_hear", lambda self, connection: None)
+        assert cache.get_many_tracked(["read", "known"]) == {"known": 2}
+    assert cache.get_many_tracked(["read", "known"]) == {"known": 3}
