@@ -489,6 +489,8 @@ class Article(models.Model):
             *per_language_indexes(),
             # The breaking-news banner, and the content version's next banner expiry.
             models.Index(fields=["breaking_until"], name="article_breaking_until"),
+            # The desk's list, newest first, and its date hierarchy's first and last.
+            models.Index(fields=["-created_at", "-id"], name="article_newest_created"),
         ]
         permissions = [
             ("publish_article", _("Can publish, schedule and withdraw articles")),
