@@ -90,3 +90,14 @@ def test_an_editor_marks_it_through_the_workflow_too():
     article.refresh_from_db()
     assert not article.is_stale("ru")
     assert AuditEntry.objects.filter(action="mark_current").exists()
+
+
+def test_a_body_the_translator_may_not_change_reads_as_text_not_html():
+    article = stale_in_russian()
+    translator = signed_in(Client(), make_user("Translators", languages=["ru"]))
+    page = translator.get(change_url(article)).content.decode()
+    row = page[page.index('class="form-row field-body_as_read_kk"') :]
+    row = row[: row.index("</fieldset>") if "</fieldset>" in row[:2000] else 2000]
+    assert "<p>Көпір бүгін таңертең ашылды.</p>" in row
+    assert "&lt;p&gt;" not in row
+    assert 'name="body_kk"' not in page  # still not theirs to change

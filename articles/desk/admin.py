@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -58,6 +59,7 @@ from articles.desk.forms import (
 from articles.desk.icons import yes_no_icon
 from articles.editions.languages import (
     EDITIONS,
+    LANGUAGE_CODES,
     SCRIPT_VARIANTS,
     WRITTEN_LANGUAGES,
     localized,
@@ -66,6 +68,7 @@ from articles.editions.languages import (
 from articles.editions.slugs import make_slug
 from articles.editions.transliteration import to_latin
 from articles.media import images
+from articles.media.sanitizer import plain_text
 from articles.models import (
     LATIN_OVERRIDABLE,
     Article,
@@ -478,7 +481,17 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
         return request.user.has_perm("articles.publish_article")
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *roles.locked_fields(request.user)]
+        locked = roles.locked_fields(request.user)
+        return [*super().get_readonly_fields(request, obj), *map(as_read, locked)]
+
+    def get_fieldsets(self, request, obj=None):
+        # A body the user may not change is shown as its text reads, not as HTML source.
+        locked = set(roles.locked_fields(request.user))
+        return [
+            (name, {**options, "fields": [as_read(f) if f in locked else f for f in fields]})
+            for name, options in super().get_fieldsets(request, obj)
+            for fields in [options["fields"]]
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -916,6 +929,27 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/articles/article/withdraw.html", context)
+
+
+# Locked bodies, shown as their text reads: the column's name -> the admin's method for it.
+BODIES_AS_READ = {localized("body", code): f"body_as_read_{code}" for code in LANGUAGE_CODES}
+
+
+def as_read(field: str) -> str:
+    return BODIES_AS_READ.get(field, field)
+
+
+def body_as_read(code: str):
+    @admin.display(description=format_lazy("{} [{}]", _("body"), code))
+    def shown(self, article: Article) -> str:
+        paragraphs = [part for part in plain_text(article.body_in(code)).split("\n") if part]
+        return format_html_join("", "<p>{}</p>", ((part,) for part in paragraphs)) or "—"
+
+    return shown
+
+
+for code in LANGUAGE_CODES:
+    setattr(ArticleAdmin, BODIES_AS_READ[localized("body", code)], body_as_read(code))
 
 
 class DeskChangeList(ChangeList):
