@@ -92,6 +92,10 @@ def test_article_search_finds_titles_in_every_language(editor_client):
     page = editor_client.get(url, {"q": "Бюджет"}).content.decode()
     assert "Бюджет утверждён" in page
     assert "Unrelated" not in page
+    # Whatever the case, and inside a word (the titles' trigram indexes serve it).
+    page = editor_client.get(url, {"q": "RELATE"}).content.decode()
+    assert "Unrelated" in page
+    assert "Бюджет утверждён" not in page
 
 
 def test_add_page_has_a_tab_per_language_with_bundled_assets(editor_client):

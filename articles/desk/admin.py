@@ -80,7 +80,8 @@ from articles.models import (
 )
 from articles.public.preview import preview_url
 
-TITLE_SEARCH_FIELDS = [localized("title", code) for code in EDITIONS]
+# The titles' trigram indexes answer `ilike` (articles/models/lookups.py).
+TITLE_SEARCH_FIELDS = [f"{localized('title', code)}__ilike" for code in EDITIONS]
 MAX_SLUG_SOURCE = 1000
 # How many of the articles showing a picture its page lists.
 USED_IN_LIMIT = 20
