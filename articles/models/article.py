@@ -491,6 +491,8 @@ class Article(models.Model):
             models.Index(fields=["breaking_until"], name="article_breaking_until"),
             # The desk's list, newest first, and its date hierarchy's first and last.
             models.Index(fields=["-created_at", "-id"], name="article_newest_created"),
+            # The dashboard's backlogs, the latest changed first.
+            models.Index(fields=["-updated_at"], name="article_latest_updated"),
         ]
         permissions = [
             ("publish_article", _("Can publish, schedule and withdraw articles")),
