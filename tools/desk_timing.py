@@ -3,15 +3,15 @@
     .venv/bin/python tools/desk_timing.py [--articles 100000] [--rounds 5]
 
 The archive is the one `make bench` keeps, `newsroom_bench_<N>`, made here
-with `manage.py generate_archive --articles N --seed 1` if it is missing
-(drop it to make it again). Each page an editor opens all day is asked for
-through Django's test client, signed in as a chief editor (made on the first
-run, with an authenticator, as the desk asks): the article list plain,
-filtered and searched, a change form, its history, the agenda, the
-dashboard and the media library. It prints the p50, p95 and slowest time of
-each, after one untimed request, and marks what is over the target
-(TARGET_MS, on the server). Nothing is cached between requests but what
-the desk caches itself.
+as tools/search_timing.py makes its own (`manage.py generate_archive
+--articles N --seed 1`) if it is missing; drop it to make it again.
+Each page an editor opens all day is asked for through Django's test
+client, signed in as a chief editor (made on the first run, with an
+authenticator, as the desk asks): the article list plain, filtered and
+searched, a change form, its history, the agenda, the dashboard and the
+media library. It prints the p50, p95 and slowest time of each, after one
+untimed request, and marks what is over the target (TARGET_MS, on the
+server). Nothing is cached between requests but what the desk caches itself.
 
 `--postgres` names the server (default postgres://postgres@127.0.0.1:5432).
 """
@@ -19,13 +19,11 @@ the desk caches itself.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from search_timing import prepare_database  # the same archive, made and kept alike
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
@@ -37,24 +35,9 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5, help="Timed requests per page.")
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     return parser.parse_args()
-
-
-def prepare_database(options: argparse.Namespace, database: str) -> None:
-    with psycopg.connect(f"{options.postgres}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    run = [sys.executable, "manage.py"]
-    subprocess.run([*run, "migrate", "--no-input", "-v", "0"], cwd=ROOT, check=True)
-    with psycopg.connect(f"{options.postgres}/{database}") as connection:
-        count = connection.execute("SELECT count(*) FROM articles_article").fetchone()[0]
-    if count == 0:
-        generate = ["generate_archive", "--articles", str(options.articles), "--seed", str(SEED)]
-        subprocess.run([*run, *generate], cwd=ROOT, check=True)
 
 
 def signed_in_client():
