@@ -354,9 +354,8 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
         extra_context = {**(extra_context or {}), "slug_source": "title"}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def open_language(self, request, object_id) -> str:
+    def open_language(self, request, article: Article | None) -> str:
         """A translator's language they have to do; else the article's original language."""
-        article = self.get_object(request, unquote(object_id)) if object_id else None
         own = roles.translator_languages(request.user)
         if article is None:
             return next(iter(own), "")

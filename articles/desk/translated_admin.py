@@ -32,10 +32,9 @@ class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin
     form = EditorInputForm
     change_form_template = "admin/articles/translated_change_form.html"
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        extra_context.setdefault("open_language", self.open_language(request, object_id))
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, *args, **kwargs):
+        context.setdefault("open_language", self.open_language(request, kwargs.get("obj")))
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
         autosave.forget(request.user, request.path)  # saved: nothing left to restore
@@ -45,7 +44,7 @@ class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin
         autosave.forget(request.user, request.path)
         return super().response_change(request, obj)
 
-    def open_language(self, request, object_id) -> str:
+    def open_language(self, request, obj) -> str:
         """The tab a form opens on (static/articles/desk-language.js): a translator's own
         language; else the editor's last choice, which the browser remembers."""
         return next(iter(roles.translator_languages(request.user)), "")
