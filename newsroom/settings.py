@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background tasks (Django's tasks framework) kept in the database, run by `db_worker`.
+    "django_tasks_db",
     "articles",
     # After auth and django-otp: its admin replaces theirs for users, groups and devices.
     "newsroom.accounts",
@@ -350,6 +352,19 @@ LOGGING = {
 # Uploaded pictures: the largest file, and the most pixels (decompression bombs).
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+
+# Background work (renditions of an uploaded picture) goes through Django's tasks framework.
+# "immediate" runs a task at once, inside the request: nothing more to run, which suits the
+# demo and the tests. "database" queues it in the database for `manage.py db_worker`
+# (django-tasks-db), so that an upload answers without waiting for its renditions.
+TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured('TASKS_BACKEND is either "immediate" or "database".')
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 # How long a shared preview link works, in seconds (a week by default).
 PREVIEW_MAX_AGE = env.int("PREVIEW_MAX_AGE", default=7 * 24 * 3600)

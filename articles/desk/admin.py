@@ -5,4 +5,11 @@
 - article_admin: articles, with their list, change form, history, dashboard and agenda.
 """
 
+from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
+
 from articles.desk import article_admin, library_admin  # noqa: F401
+
+# The task queue (renditions being made) is the operators' to watch, with the worker's
+# log; its admin pages speak English only and would be the desk's one English page.
+admin.site.unregister(DBTaskResult)

@@ -97,6 +97,7 @@ class ImageAdmin(WrittenLanguagesAdmin):
                 image, sizes="(min-width: 1000px) 640px, 100vw", alt=image.alt
             )
             context["address"] = request.build_absolute_uri(image.file.url)
+            context["renditions_pending"] = images.is_pending(image.renditions)
         return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("used in"))

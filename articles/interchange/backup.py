@@ -736,8 +736,10 @@ def renditions(value: Any) -> dict:
     """
     if not isinstance(value, dict):
         raise ValueError(f"expected an object, found {describe(value)}")
-    if not value:
-        return value
+    if not value or value.keys() == PENDING_KEYS:
+        # Pending renditions (a backup taken while the worker was busy) restore as none:
+        # pages show the original, and `manage.py regenerate_renditions` makes them.
+        return {}
     if value.keys() != RENDITION_KEYS:
         raise ValueError(
             f"expected {{}} or an object with {', '.join(sorted(RENDITION_KEYS))}, "
@@ -765,6 +767,7 @@ def renditions(value: Any) -> dict:
 
 
 RENDITION_KEYS = {"source", "width", "height", "formats", "fallback_type"}
+PENDING_KEYS = {"source", "pending"}
 # The widest picture an image's width column can hold.
 MAX_PIXELS = 2**31 - 1
 

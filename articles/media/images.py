@@ -10,6 +10,11 @@ RENDITION_WIDTHS up to the picture's own width, in AVIF (where this Pillow can
 write it), WebP, and a JPEG fallback (PNG for a picture with transparency). The
 credit stays in the database, never in a file.
 
+The renditions of a 12-megapixel photo take seconds (AVIF above all). With a
+task backend that queues (TASKS_BACKEND=database), the upload answers once the
+original is clean and a worker makes them (`make_renditions_later`); until then
+pages show the clean original. With the immediate backend they are made in the save.
+
 What was made is recorded in `Image.renditions`, so a page builds its
 `<picture>` from the row alone (`picture`): no file is opened or checked while
 rendering, and a missing file costs a broken image, never a broken page.
@@ -32,11 +37,14 @@ import posixpath
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.tasks import task, task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -145,19 +153,21 @@ class PictureField(forms.ImageField):
         return super().to_python(data)
 
 
-def prepare(image) -> None:
+def prepare(image) -> bool:
     """Before an Image is saved: clean a new file, store it, and make its renditions.
 
     A file is new when it was just uploaded (not yet stored) or when the
     renditions were made for another one. Anything else is left as it is.
+    True when the renditions are left to the worker: once the image is saved,
+    queue them with `make_renditions_on_commit`.
     """
     if not image.file:
         image.renditions = {}
-        return
+        return False
     uploaded = not image.file._committed
     previous = image.renditions if isinstance(image.renditions, dict) else {}
     if not uploaded and previous.get("source") == image.file.name:
-        return
+        return False
     try:
         picture, animated = store_clean_original(image.file)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -165,10 +175,49 @@ def prepare(image) -> None:
             raise
         logger.warning("Image %s: cannot read %s", image.pk, image.file.name, exc_info=True)
         image.renditions = {}
-        return
+        return False
     image.width, image.height = picture.size
-    image.renditions = make_renditions(picture, image.file.name, image.file.storage, animated)
+    if in_background():
+        # Pages show the cleaned original until the worker has made the renditions.
+        image.renditions = pending(image.file.name)
+    else:
+        image.renditions = make_renditions(picture, image.file.name, image.file.storage, animated)
     discard_later(previous, image.renditions, image.file.storage)
+    return is_pending(image.renditions)
+
+
+def in_background() -> bool:
+    """Whether renditions are left to a worker: with any task backend but the immediate one."""
+    return not isinstance(task_backends["default"], ImmediateBackend)
+
+
+def pending(name: str) -> dict:
+    """The renditions of a picture whose renditions the worker has still to make."""
+    return {"source": name, "pending": True}
+
+
+def is_pending(renditions) -> bool:
+    return isinstance(renditions, dict) and renditions.get("pending") is True
+
+
+def make_renditions_on_commit(image) -> None:
+    """Queue the saved `image`'s renditions for the worker, once its row is committed."""
+    image_id, name = image.pk, image.file.name
+    transaction.on_commit(lambda: make_renditions_later.enqueue(image_id, name))
+
+
+@task
+def make_renditions_later(image_id: int, name: str) -> bool:
+    """In the worker: make the renditions an upload of `name` left pending.
+
+    False when there is nothing left to do: the picture was deleted or replaced
+    since, or its renditions were made already.
+    """
+    image = apps.get_model("articles", "Image").objects.filter(pk=image_id).first()
+    if image is None or image.file.name != name or not is_pending(image.renditions):
+        return False
+    regenerate(image)
+    return True
 
 
 def clean_new_picture(file, stored_name: str | None) -> None:

@@ -58,5 +58,7 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         fill_variants(self, converted=("alt", "caption"))
-        images.prepare(self)
+        later = images.prepare(self)
         super().save(*args, **kwargs)
+        if later:
+            images.make_renditions_on_commit(self)
