@@ -31,6 +31,24 @@ def _default_language():
 
 
 @pytest.fixture
+def roles():
+    """The desk's role groups, which a test with real transactions finds emptied."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    for migration in ("0003_roles", "0006_roles_for_tags_and_images"):
+        granted = importlib.import_module(f"articles.migrations.{migration}").ROLES
+        for name, codenames in granted.items():
+            group, _created = Group.objects.get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="articles", codename__in=codenames
+                )
+            )
+
+
+@pytest.fixture
 def tiny_png() -> bytes:
     """A real 3x2 PNG, made with Pillow."""
     import io

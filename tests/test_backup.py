@@ -270,7 +270,7 @@ def test_the_document_holds_every_language_and_relation(site):
     document = export_document()
 
     assert document["format"] == "newsroom-content"
-    assert document["version"] == 1
+    assert document["version"] == backup.VERSION == 2
     assert document["languages"] == EDITIONS
     first = next(item for item in document["articles"] if item["featured"])
     assert first["title"]["kk-latn"] == "Parlament büdjettı bekıttı"
@@ -514,7 +514,7 @@ def with_duplicate_id(document: dict) -> dict:
         (with_tags_before_authors, r"expected authors here \(the members come in a fixed order\)"),
         (with_unknown_member, r"comments: not part of the format \(after retired_slugs\)"),
         (lambda text: text.replace("newsroom-content", "wordpress", 1), "not a content export"),
-        (lambda text: text.replace('"version": 1', '"version": 2', 1), "newer Newsroom"),
+        (lambda text: text.replace('"version": 2', '"version": 3', 1), "newer Newsroom"),
         (without_latin_edition, r"languages: .* not this site's"),
     ],
 )
@@ -663,6 +663,39 @@ def test_the_documented_example_imports(tmp_path):
     assert article.is_live_in("kk-latn") and not article.is_live_in("en")
     assert article.byline_authors == [Author.objects.get(slug_kk="aigerim-sarsenova")]
     assert article.get_absolute_url("kk") == "/kk/news/1042-senat-budjetti-maquldady/"
+    assert (article.cover_image.focal_x, article.cover_image.focal_y) == (40, 35)
+
+
+def documented_example() -> str:
+    documentation = (Path(__file__).parents[1] / "docs" / "backup-format.md").read_text("utf-8")
+    return re.search(r"```json\n(.*?)```", documentation, re.S)[1]
+
+
+def test_a_version_1_document_imports_its_pictures_with_the_focal_point_in_the_middle(tmp_path):
+    version_1 = re.sub(r'\s*"focal_[xy]": \d+,', "", documented_example())
+    version_1 = version_1.replace('"version": 2', '"version": 1', 1)
+    assert "focal" not in version_1
+    path = tmp_path / "version-1.json"
+    path.write_text(version_1, encoding="utf-8")
+
+    import_content(path)
+
+    image = Article.objects.get(pk=1042).cover_image
+    assert (image.focal_x, image.focal_y) == (50, 50)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda text: re.sub(r'\s*"focal_x": \d+,', "", text), r"images\[0\].*focal_x: missing"),
+        (lambda text: text.replace('"focal_y": 35', '"focal_y": 135'), r"focal_y: .*100"),
+    ],
+)
+def test_a_version_2_picture_needs_a_focal_point_inside_it(tmp_path, change, message):
+    path = tmp_path / "spoilt.json"
+    path.write_text(change(documented_example()), encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        import_content(path)
 
 
 @JUNK

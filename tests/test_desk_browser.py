@@ -5,10 +5,7 @@ Sessions are made before the browser starts: Django refuses queries beside
 Playwright's running event loop.
 """
 
-import importlib
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -20,20 +17,6 @@ from tests.factories import make_article
 from tests.test_side_by_side import stale_in_russian
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def roles():
-    """The desk's role groups, which a test with real transactions finds emptied."""
-    for migration in ("0003_roles", "0006_roles_for_tags_and_images"):
-        granted = importlib.import_module(f"articles.migrations.{migration}").ROLES
-        for name, codenames in granted.items():
-            group, _created = Group.objects.get_or_create(name=name)
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles", codename__in=codenames
-                )
-            )
 
 
 def session_of(user) -> str:

@@ -154,6 +154,8 @@ def upload(client, content: bytes, name: str):
             "caption_ru": "",
             "caption_en": "The rink at dawn",
             "credit": "Kazinform",
+            "focal_x": "50",  # as the form shows them
+            "focal_y": "50",
             "_save": "Save",
         },
     )

@@ -34,6 +34,8 @@ def image_form(**changes) -> dict:
         **{f"alt_{code}": "A square" for code in ("kk", "ru", "en")},
         **{f"caption_{code}": "" for code in ("kk", "ru", "en")},
         "credit": "",
+        "focal_x": "50",
+        "focal_y": "50",
         "_save": "Save",
     }
     data.update(changes)

@@ -384,6 +384,11 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
             context["story"] = story.story_header(article)
             context["may_publish"] = roles.may_publish(request.user, article, [])
             context["translation_panels"] = side_by_side.panels(article, request.user)
+        if request.user.has_perm("articles.add_image"):
+            # Pictures dropped into the text or on the cover (static/articles/desk-drop.js).
+            context["drop_languages"] = [
+                [code, name] for code, name in settings.LANGUAGES if code in LANGUAGE_CODES
+            ]
         return super().render_change_form(request, context, *args, **kwargs)
 
     def view_on_site(self, article: Article) -> str | None:

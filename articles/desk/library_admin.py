@@ -1,8 +1,10 @@
 """The newsroom's library at the desk: categories, authors, tags and the media library."""
 
 from django.contrib import admin
-from django.db import models
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from articles.desk import roles
 from articles.desk.icons import yes_no_icon
 from articles.desk.translated_admin import WrittenLanguagesAdmin, script_variant_columns
 from articles.editions.languages import EDITIONS, localized
-from articles.media import images
+from articles.media import crops, images
 from articles.models import Article, Author, Category, Image, Tag
 
 # How many of the articles showing a picture its page lists.
@@ -98,7 +100,36 @@ class ImageAdmin(WrittenLanguagesAdmin):
             )
             context["address"] = request.build_absolute_uri(image.file.url)
             context["renditions_pending"] = images.is_pending(image.renditions)
+            # The crop previews show the picture at a width a page would use, cut with CSS.
+            context["crop_source"] = images.picture(image).src
+            context["shapes"] = crops.SHAPES
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self):
+        upload = path(
+            "upload/", self.admin_site.admin_view(self.upload_view), name="articles_image_upload"
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        """A picture dropped or pasted into an article (static/articles/desk-drop.js).
+
+        The add form's own form, checks and save, answered in JSON: the new
+        picture's id, address and name, or each field's errors.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(error) for error in found] for name, found in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        with transaction.atomic():
+            image = self.save_form(request, form, change=False)
+            self.save_model(request, image, form, change=False)
+            self.log_addition(request, image, self.construct_change_message(request, form, None))
+        return JsonResponse({"id": image.pk, "src": image.file.url, "name": str(image)}, status=201)
 
     @admin.display(description=_("used in"))
     def used_in(self, image: Image) -> str:

@@ -63,7 +63,7 @@ from articles.models.derivation import derive
 from articles.search import write_vectors
 
 FORMAT = "newsroom-content"
-VERSION = 1
+VERSION = 2
 BATCH_SIZE = 500
 # The first problems are enough to find what went wrong; thousands would hide them.
 MAX_PROBLEMS = 50
@@ -82,6 +82,9 @@ class Section:
     fields: tuple[str, ...] = ()
     # Model fields deliberately not exported (docs/backup-format.md says why).
     left_out: tuple[str, ...] = ()
+    # Fields a later version of the format added, with that version: a document of an
+    # earlier one lacks them, and its rows get the model's default.
+    since: dict[str, int] = field(default_factory=dict)
     # Rich text, translated or not: sanitized on the way in, as save() sanitizes it.
     html: tuple[str, ...] = ()
 
@@ -93,8 +96,10 @@ class Section:
         single = [self.model_field(name).attname for name in self.fields]
         return single + [localized(name, code) for name in self.translated for code in EDITIONS]
 
-    def keys(self) -> set[str]:
-        return {*self.fields, *self.translated}
+    def keys(self, version: int = VERSION) -> set[str]:
+        """What an item of a document of `version` carries."""
+        added_later = {name for name, since in self.since.items() if since > version}
+        return {*self.fields, *self.translated} - added_later
 
     def html_columns(self) -> list[str]:
         """The columns of rich text: every edition's body_*, latin_body."""
@@ -124,8 +129,19 @@ IMAGES = Section(
     "images",
     Image,
     translated=translated_fields(Image),
-    fields=("id", "file", "width", "height", "credit", "renditions", "created_at"),
+    fields=(
+        "id",
+        "file",
+        "width",
+        "height",
+        "focal_x",
+        "focal_y",
+        "credit",
+        "renditions",
+        "created_at",
+    ),
     left_out=("uploaded_by",),
+    since={"focal_x": 2, "focal_y": 2},
 )
 ARTICLES = Section(
     "articles",
@@ -477,6 +493,7 @@ class Summary:
 
     exported_at: datetime | None = None
     media_url: str = ""
+    version: int = VERSION
     counts: Counter = field(default_factory=Counter)
     media_files: list[str] = field(default_factory=list)
 
@@ -514,7 +531,7 @@ def check(stream: BinaryIO) -> Summary:
             continue
         section = SECTIONS_BY_NAME[name]
         summary.counts[name] += 1
-        row = read_item(section, value, f"{name}[{index}]", problems)
+        row = read_item(section, value, f"{name}[{index}]", problems, summary.version)
         if row is None:
             relations.add_refused(section, value)
         else:
@@ -543,6 +560,7 @@ def check_header(name: str, value: Any, summary: Summary, problems: Problems) ->
                     f"this one reads version {VERSION}. Import it with a newer Newsroom."
                 ]
             )
+        summary.version = value
     if name == "languages" and (
         not isinstance(value, list) or sorted(map(str, value)) != sorted(EDITIONS)
     ):
@@ -561,14 +579,16 @@ def check_header(name: str, value: Any, summary: Summary, problems: Problems) ->
         problems.add(name, str(error))
 
 
-def read_item(section: Section, item: Any, where: str, problems: Problems) -> Row | None:
-    """The row an item of the document describes, or None (with the problems noted)."""
+def read_item(
+    section: Section, item: Any, where: str, problems: Problems, version: int
+) -> Row | None:
+    """The row an item of a document of `version` describes, or None (with the problems noted)."""
     if not isinstance(item, dict):
         problems.add(where, f"expected an object, found {describe(item)}")
         return None
     if isinstance(item.get("id"), int):
         where = f"{where} (id {item['id']})"
-    expected = section.keys() | (set(ARTICLE_RELATIONS) if section is ARTICLES else set())
+    expected = section.keys(version) | (set(ARTICLE_RELATIONS) if section is ARTICLES else set())
     for key in sorted(expected - item.keys()):
         problems.add(where, f"{key}: missing")
     for key in sorted(item.keys() - expected):
@@ -579,6 +599,9 @@ def read_item(section: Section, item: Any, where: str, problems: Problems) -> Ro
     values = {}
     for name in section.fields:
         model_field = section.model_field(name)
+        if name not in item:  # added by a later version than the document's
+            values[model_field.attname] = model_field.get_default()
+            continue
         values[model_field.attname] = checked(model_field, item[name], f"{where}: {name}", problems)
     for name in section.translated:
         per_edition = item[name]
@@ -984,15 +1007,18 @@ def batches(stream: BinaryIO) -> Iterator[tuple[Section, list[Row]]]:
     """The document's rows, read again, in batches of one list's rows."""
     batch: list[Row] = []
     section = None
+    version = VERSION
     for name, index, value in entries(stream):
         if index is None:
+            if name == "version":
+                version = value  # checked already
             continue
         if batch and (name != section.name or len(batch) == BATCH_SIZE):
             yield section, batch
             batch = []
         section = SECTIONS_BY_NAME[name]
         problems = Problems()
-        row = read_item(section, value, f"{name}[{index}]", problems)
+        row = read_item(section, value, f"{name}[{index}]", problems, version)
         problems.raise_if_any()  # only if the file changed since it was checked
         batch.append(row)
     if batch:

@@ -1,6 +1,7 @@
 """The media library: pictures for covers and for the text, with their renditions."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,20 @@ class Image(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(
         _("credit"), max_length=200, blank=True, help_text=_("Who took or owns the picture.")
+    )
+    # Where the picture's subject is, in percent of its width and height from the top left:
+    # crops to other shapes (media/crops.py) keep it in view.
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Percent of the width from the left edge. Click the picture to set it."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Percent of the height from the top edge."),
     )
     renditions = models.JSONField(
         default=dict,
