@@ -117,8 +117,7 @@ class LanguageFilter(admin.SimpleListFilter):
             return queryset.published(code)
         if kind == "stale":
             return queryset.stale_in(code)
-        written = queryset.in_language(code)
-        return queryset.exclude(pk__in=written.values("pk")) if missing else written
+        return queryset.missing_in(code) if missing else queryset.in_language(code)
 
 
 class ValidIdsOnly:

@@ -157,6 +157,4 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
         code = self.value()
         if code not in dict(WRITTEN_LANGUAGES):
             return queryset
-        active = queryset.exclude(status=Article.Status.WITHDRAWN)
-        stale = active.stale_in(code).values("pk")
-        return active.filter(~has_text_in(code) | Q(pk__in=stale))
+        return queryset.exclude(status=Article.Status.WITHDRAWN).to_translate_into(code)

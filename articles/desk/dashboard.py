@@ -88,5 +88,5 @@ def language_backlog(code: str) -> LanguageBacklog:
         language=code,
         name=dict(settings.LANGUAGES)[code],
         stale=list(active.stale_in(code)[:LIST_LIMIT]),
-        missing=list(active.exclude(has_text_in(code))[:LIST_LIMIT]),
+        missing=list(active.missing_in(code)[:LIST_LIMIT]),
     )

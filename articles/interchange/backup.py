@@ -168,6 +168,7 @@ ARTICLES = Section(
     left_out=(
         "created_by",
         "written_in",
+        *(localized("translation", code) for code in LANGUAGE_CODES),
         "related_ids",
         *(localized("search", code) for code in EDITIONS),
     ),

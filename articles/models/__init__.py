@@ -6,10 +6,12 @@ from articles.models.article import (
     Article,
     ArticleQuerySet,
     Byline,
+    TranslationState,
     bylines_in_order,
     has_text_in,
     live_in,
     public_listing,
+    translation_state_sql,
 )
 from articles.models.derivation import LATIN_OVERRIDABLE
 from articles.models.desk import AutosavedForm, LanguageAssignment
@@ -35,10 +37,12 @@ __all__ = [
     "NamedPage",
     "RetiredSlug",
     "Tag",
+    "TranslationState",
     "bylines_in_order",
     "has_text_in",
     "live_in",
     "localized",
     "public_listing",
     "relate",
+    "translation_state_sql",
 ]

@@ -131,17 +131,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def stale_in(self, language: str) -> "ArticleQuerySet":
         """Articles whose `language` text is older than the latest change to the original's."""
-        stale = Q(pk__in=[])
-        for original in LANGUAGE_CODES:
-            if original != language:
-                stale |= Q(original_language=original) & Q(
-                    **{
-                        f"{localized('text_changed_at', language)}__lt": models.F(
-                            localized("text_changed_at", original)
-                        )
-                    }
-                )
-        return self.filter(stale)
+        return self.filter(**{localized("translation", language): TranslationState.STALE})
+
+    def missing_in(self, language: str) -> "ArticleQuerySet":
+        """Articles without a title and a body in `language`."""
+        return self.filter(**{localized("translation", language): TranslationState.MISSING})
+
+    def to_translate_into(self, language: str) -> "ArticleQuerySet":
+        """Articles a translator into `language` has work on: missing there, or stale."""
+        due = (TranslationState.MISSING, TranslationState.STALE)
+        return self.filter(**{f"{localized('translation', language)}__in": due})
 
     def for_listing(self, language: str | None = None, also: tuple = ()) -> "ArticleQuerySet":
         """What lists of articles and article pages show, in one narrow query.
@@ -256,6 +255,34 @@ def article_address(pk: int, slug: str, language: str) -> str:
     return address("articles:article-short", language, pk=pk)
 
 
+class TranslationState(models.TextChoices):
+    """Where a written language's text stands against the article's original."""
+
+    ORIGINAL = "original", _("original")
+    CURRENT = "current", _("up to date")
+    STALE = "stale", _("stale")
+    MISSING = "missing", _("missing")
+
+
+def translation_state_sql(language: str) -> models.Case:
+    """Article.translation_state(language) in SQL, for rows written before the column."""
+    stale = Q(pk__in=[])
+    for original in LANGUAGE_CODES:
+        if original != language:
+            older = {
+                f"{localized('text_changed_at', language)}__lt": models.F(
+                    localized("text_changed_at", original)
+                )
+            }
+            stale |= Q(original_language=original) & Q(**older)
+    return models.Case(
+        models.When(~has_text_in(language), then=models.Value(TranslationState.MISSING)),
+        models.When(original_language=language, then=models.Value(TranslationState.ORIGINAL)),
+        models.When(stale, then=models.Value(TranslationState.STALE)),
+        default=models.Value(TranslationState.CURRENT),
+    )
+
+
 def has_text_in(language: str) -> Q:
     """A title and a body in the language (told by their stored size: models/lookups.py)."""
     query = Q()
@@ -284,6 +311,14 @@ def per_language_indexes() -> list[models.Index]:
                 fields=["category", "status", published_at], name=f"article_category_{suffix}"
             ),
         ]
+    for code in LANGUAGE_CODES:
+        # The desk's work per language (to translate, stale, missing), the latest changed first.
+        indexes.append(
+            models.Index(
+                fields=[localized("translation", code), "-updated_at"],
+                name=f"article_translation_{code.replace('-', '_')}",
+            )
+        )
     return indexes
 
 
@@ -625,6 +660,14 @@ class Article(models.Model):
             return "written"
         return "live" if self.is_live_in(language) else "scheduled"
 
+    def translation_state(self, language: str) -> str:
+        """Missing, the original, stale or up to date (a TranslationState)."""
+        if not self.has_language(language):
+            return TranslationState.MISSING
+        if language == self.original_language:
+            return TranslationState.ORIGINAL
+        return TranslationState.STALE if self.is_stale(language) else TranslationState.CURRENT
+
     def is_stale(self, language: str) -> bool:
         """A translation older than the latest change to the original's text."""
         original = self.original_language
@@ -669,6 +712,19 @@ class Article(models.Model):
 # Full-text search vectors, one per edition (search_kk...), written by articles/search.py.
 for code in EDITIONS:
     Article.add_to_class(localized("search", code), SearchVectorField(null=True, editable=False))
+
+# Where each written language's text stands (translation_kk...), derived on save: the desk's
+# "needs translation" filter and backlogs read it through an index, not by comparing times.
+for code in LANGUAGE_CODES:
+    Article.add_to_class(
+        localized("translation", code),
+        models.CharField(
+            max_length=8,
+            choices=TranslationState.choices,
+            default=TranslationState.MISSING,
+            editable=False,
+        ),
+    )
 
 
 class Byline(models.Model):

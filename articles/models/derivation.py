@@ -56,6 +56,8 @@ def derive(article, previous=None, *, now: datetime | None = None, history: bool
         overrides=lambda variant, field: getattr(article, f"latin_{field}"),
     )
     article.written_in = [code for code in EDITIONS if article.has_language(code)]
+    for code in LANGUAGE_CODES:
+        setattr(article, localized("translation", code), article.translation_state(code))
 
 
 def tidy_text(article) -> None:
