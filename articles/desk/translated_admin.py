@@ -4,6 +4,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from articles import workflow
 from articles.desk import autosave, roles
+from articles.desk.deletions import DeleteListsObjectsNotLinks
 from articles.desk.forms import EditorInputForm
 from articles.editions.languages import SCRIPT_VARIANTS, localized
 
@@ -26,7 +27,9 @@ class AnnouncedDeletes:
         super().delete_queryset(request, queryset)
 
 
-class WrittenLanguagesAdmin(AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin):
+class WrittenLanguagesAdmin(
+    DeleteListsObjectsNotLinks, AnnouncedDeletes, TabbedDjangoJqueryTranslationAdmin
+):
     """A tab per language editors write; script variants (`exclude`d) are filled on save."""
 
     form = EditorInputForm

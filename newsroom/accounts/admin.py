@@ -23,9 +23,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.desk import roles
+from articles.desk.deletions import DeleteListsObjectsNotLinks
 from articles.desk.icons import yes_no_icon
 from articles.models import LanguageAssignment
 from newsroom.accounts import audit, sessions, two_factor
+from newsroom.accounts.forms import DeskPasswordChangeForm
 
 User = get_user_model()
 ON_THE_LIST_AND_THE_PAGE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -138,7 +140,8 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class DeskUserAdmin(RoleChangesAudited, UserAdmin):
+class DeskUserAdmin(DeleteListsObjectsNotLinks, RoleChangesAudited, UserAdmin):
+    change_password_form = DeskPasswordChangeForm
     inlines = [*UserAdmin.inlines, LanguageAssignmentInline]
     list_display = [
         *(name if name != "is_staff" else "staff" for name in UserAdmin.list_display),
@@ -220,7 +223,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class DeskGroupAdmin(RoleChangesAudited, GroupAdmin):
+class DeskGroupAdmin(DeleteListsObjectsNotLinks, RoleChangesAudited, GroupAdmin):
     list_display = ["shown_name"]
 
     @admin.display(description=_("name"), ordering="name")
