@@ -35,9 +35,11 @@ class Journey:
         self.problems: list[str] = []
         self.contexts: list[BrowserContext] = []
 
-    def open(self, locale: str) -> Page:
+    def open(self, locale: str, viewport: dict = VIEWPORT, color_scheme: str = "light") -> Page:
         """A page in a fresh context (own cookies) whose browser asks for `locale`."""
-        context = self.browser.new_context(locale=locale, viewport=VIEWPORT)
+        context = self.browser.new_context(
+            locale=locale, viewport=viewport, color_scheme=color_scheme
+        )
         context.on("console", self.note_console_error)
         context.on("weberror", self.note_script_error)
         self.contexts.append(context)

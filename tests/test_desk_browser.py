@@ -24,8 +24,8 @@ def session_of(user) -> str:
     return signed_in(Client(), user).cookies["sessionid"].value
 
 
-def signed_in_page(trip, live_server, session: str, locale: str = "en-US") -> Page:
-    page = trip.open(locale=locale)
+def signed_in_page(trip, live_server, session: str, locale: str = "en-US", **options) -> Page:
+    page = trip.open(locale=locale, **options)
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
     return page
 
