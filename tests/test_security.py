@@ -604,6 +604,8 @@ def test_a_picture_carrying_a_page_is_stored_without_it_under_its_true_type(clie
             **{f"alt_{code}": "A red square" for code in ("kk", "ru", "en")},
             **{f"caption_{code}": "" for code in ("kk", "ru", "en")},
             "credit": "",
+            "focal_x": "50",
+            "focal_y": "50",
             "_save": "Save",
         },
     )

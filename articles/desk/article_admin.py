@@ -1,5 +1,6 @@
 """Articles at the desk: the list, the story-first form, history, the dashboard, the agenda."""
 
+import json
 from datetime import MAXYEAR, MINYEAR, date
 
 import reversion
@@ -385,9 +386,10 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
             context["translation_panels"] = side_by_side.panels(article, request.user)
         if request.user.has_perm("articles.add_image"):
             # Pictures dropped into the text or on the cover (static/articles/desk-drop.js).
-            context["drop_languages"] = [
-                [code, name] for code, name in settings.LANGUAGES if code in LANGUAGE_CODES
-            ]
+            context["drop_languages"] = json.dumps(
+                [[code, name] for code, name in settings.LANGUAGES if code in LANGUAGE_CODES],
+                ensure_ascii=False,
+            )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def view_on_site(self, article: Article) -> str | None:

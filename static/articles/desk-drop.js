@@ -7,8 +7,7 @@
 (function () {
   const script = document.currentScript;
   const say = script.dataset;
-  // [[code, name], ...] of the written languages, in the form's order.
-  const languages = JSON.parse(document.getElementById("desk-drop-languages").textContent);
+  const languages = JSON.parse(say.languages); // [[code, name], ...], the written languages
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (match, name) => String(values[name]));
