@@ -1,5 +1,6 @@
 """export_content and import_content: a backup brings back the same site, byte for byte."""
 
+import difflib
 import io
 import json
 import re
@@ -202,7 +203,17 @@ def test_a_round_trip_into_an_empty_database_serves_the_same_pages(
     after = render(client, addresses)
 
     differing = [address for address in addresses if after[address] != before[address]]
-    assert differing == []
+    assert differing == [], page_difference(before[differing[0]], after[differing[0]])
+
+
+def page_difference(before: tuple, after: tuple) -> str:
+    """What differs between two renderings of a page (status, redirect, then the body's lines)."""
+    if before[:2] != after[:2]:
+        return f"{before[:2]} became {after[:2]}"
+    lines = difflib.unified_diff(
+        before[2].decode().splitlines(), after[2].decode().splitlines(), lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def stored_content() -> dict[str, list]:

@@ -35,3 +35,19 @@ def test_a_list_whose_cards_were_dropped_reads_them_again(client):
 
     assert all(article.title_en in page for article in articles)
     assert len(queries) == 1  # the cards' articles, by id
+
+
+def test_an_authors_article_count_is_kept_per_language(client):
+    from tests.factories import make_author
+
+    author = make_author()
+    make_article(languages=["kk", "en"], authors=[author])
+    make_article(languages=["kk"], authors=[author])
+    # Counted for Kazakh first, then asked in English within the same generation.
+    assert "2 " in count_line(client.get(author.get_absolute_url("kk")).content.decode())
+    assert "1 article" in count_line(client.get(author.get_absolute_url("en")).content.decode())
+
+
+def count_line(page: str) -> str:
+    start = page.index('<p class="count">')
+    return page[start : page.index("</p>", start)]

@@ -99,9 +99,13 @@ class PublicArticleListView(TemplateView):
             "language_links": SimpleLazyObject(lambda: language_links(self.url_in_language)),
         }
         if self.counts_articles:
-            # COUNT over the archive: once per generation, not per page read.
+            # COUNT over the archive: once per generation (and language), not per page read.
             context["count"] = generation.remember(
-                lambda: self.get_queryset().count(), "count", type(self).__name__, owner.pk
+                lambda: self.get_queryset().count(),
+                "count",
+                type(self).__name__,
+                owner.pk,
+                translation.get_language(),
             )
         return context
 
