@@ -91,6 +91,7 @@ OPENS: dict[str, set[str]] = {
     "articles_image_changelist": EVERY_STAFF,
     "articles_image_add": EVERY_STAFF,
     "articles_image_upload": NOBODY,  # a POST only: a picture dropped into an article
+    "articles_image_pick": EVERY_STAFF,  # the rich-text editor's picture picker
     "articles_image_change": EVERY_STAFF,
     "articles_image_redirect": EVERY_STAFF,
     "articles_image_history": EVERY_STAFF,
@@ -362,7 +363,16 @@ def model_addresses(name: str, world: World, models_by_label: dict) -> list[Addr
     model = match and models_by_label.get((match["app"], match["model"]))
     if model is None:
         return [Address(name, reverse(f"admin:{name}"))]
-    if match["view"] in ("changelist", "add", "recoverlist", "dashboard", "agenda", "upload"):
+    views_of_no_object = (
+        "changelist",
+        "add",
+        "recoverlist",
+        "dashboard",
+        "agenda",
+        "upload",
+        "pick",
+    )
+    if match["view"] in views_of_no_object:
         return [Address(name, reverse(f"admin:{name}"))]
     found = []
     for about in world.objects_of(model).values():

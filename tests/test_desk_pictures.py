@@ -75,6 +75,30 @@ class TestTheUpload:
         assert "desk-drop.js" not in signed_in(client, reader).get(change).content.decode()
 
 
+@pytest.mark.django_db
+class TestThePicker:
+    def test_it_lists_the_newest_pictures_with_their_words_in_each_language(self, client, roles):
+        older = make_image(plain_png(40), name="older.png", alt_kk="Ескі", alt_ru="Старый")
+        newer = make_image(plain_png(40), name="newer.png", alt_kk="Жаңа", alt_ru="Новый")
+        signed_in(client, make_user("Translators", languages=["ru"]))
+        page = client.get(reverse("admin:articles_image_pick"), {"CKEditorFuncNum": "3"})
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.index(newer.file.url) < html.index(older.file.url)
+        assert "&quot;alt&quot;: &quot;Новый&quot;" in html
+
+    def test_a_search_finds_a_picture_by_its_words(self, client, roles):
+        make_image(plain_png(40), name="rink.png", alt_en="Skaters at Medeu")
+        make_image(plain_png(40), name="bridge.png", alt_en="A bridge")
+        signed_in(client, make_user("Authors"))
+        html = client.get(reverse("admin:articles_image_pick"), {"q": "Medeu"}).content.decode()
+        assert "rink.png" in html and "bridge.png" not in html
+
+    def test_someone_who_may_not_see_pictures_is_refused(self, client):
+        signed_in(client, make_user())
+        assert client.get(reverse("admin:articles_image_pick")).status_code == 403
+
+
 def view_and_change_articles():
     from django.contrib.auth.models import Permission
 
@@ -208,3 +232,40 @@ def test_a_click_on_the_picture_sets_its_focal_point_and_the_crops_follow(
 
     image.refresh_from_db()
     assert (image.focal_x, image.focal_y) == (90, 20)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_browse_in_the_figure_dialog_picks_a_library_picture_with_its_alt_text(
+    live_server, request, roles
+):
+    session = session_of(make_user("Editors"))
+    article = make_article(languages=["ru"], original_language="ru", body_ru="<p>Текст.</p>")
+    picture = make_image(plain_png(800, 450), name="bridge.png", alt_ru="Новый мост")
+    change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+
+    with journey(request.node.name) as trip:
+        desk = signed_in_page(trip, live_server, session)
+        desk.goto(change)
+        desk.locator("#modeltranslation-main-switch").select_option(label="ru")
+        editor = desk.locator(".prose-editor:has(#id_body_ru)")
+        editor.locator(".ProseMirror[contenteditable=true]").click()
+        editor.locator(
+            ".prose-menubar__button[title='figure'], button:has(.material-icons:text('image'))"
+        ).first.click()
+        dialog = desk.locator("dialog[open]")
+        with desk.context.expect_page() as opened:
+            dialog.get_by_role("button", name="Browse...").click()
+        picker = opened.value
+        picker.wait_for_load_state()
+        trip.step(picker, "picker")
+        with picker.expect_event("close"):
+            picker.locator(".desk-pick-choice").first.click()
+        expect(dialog.locator("input[name=altText]")).to_have_value("Новый мост")
+        dialog.get_by_role("button", name="Insert").click()
+        expect(editor.locator("figure img")).to_have_attribute("alt", "Новый мост")
+        trip.step(desk, "picked-into-the-text")
+        desk.get_by_role("button", name="Save and continue editing").click()
+        expect(desk.locator(".messagelist .success")).to_be_visible()
+
+    assert picture.file.url in Article.objects.get(pk=article.pk).body_ru

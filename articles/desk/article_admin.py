@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
@@ -78,7 +78,8 @@ BODY_EDITOR = {
         "ListItem": True,
         "Blockquote": True,
         "Link": {"enableTarget": False},
-        "Figure": True,
+        # "Browse..." in the figure dialog picks a picture from the media library.
+        "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
         "Caption": True,
         "Image": True,
         "Table": True,

@@ -1,9 +1,12 @@
 """The newsroom's library at the desk: categories, authors, tags and the media library."""
 
+import json
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -12,12 +15,34 @@ from django.utils.translation import gettext_lazy as _
 from articles.desk import roles
 from articles.desk.icons import yes_no_icon
 from articles.desk.translated_admin import WrittenLanguagesAdmin, script_variant_columns
-from articles.editions.languages import EDITIONS, localized
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.media import crops, images
 from articles.models import Article, Author, Category, Image, Tag
 
 # How many of the articles showing a picture its page lists.
 USED_IN_LIMIT = 20
+# How many pictures the rich-text editor's picker shows at once (the newest, or found).
+PICK_LIMIT = 48
+
+
+def picked(image: Image) -> dict:
+    """What the picker needs of a picture: its address, a thumbnail, its words per language."""
+    return {
+        "id": image.pk,
+        "src": image.file.url,
+        "thumbnail": images.picture(image).src,
+        "label": str(image),
+        "words": json.dumps(
+            {
+                code: {
+                    "alt": getattr(image, localized("alt", code)) or "",
+                    "caption": getattr(image, localized("caption", code)) or "",
+                }
+                for code in LANGUAGE_CODES
+            },
+            ensure_ascii=False,
+        ),
+    }
 
 
 @admin.register(Category)
@@ -109,7 +134,28 @@ class ImageAdmin(WrittenLanguagesAdmin):
         upload = path(
             "upload/", self.admin_site.admin_view(self.upload_view), name="articles_image_upload"
         )
-        return [upload, *super().get_urls()]
+        pick = path("pick/", self.admin_site.admin_view(self.pick_view), name="articles_image_pick")
+        return [upload, pick, *super().get_urls()]
+
+    def pick_view(self, request):
+        """The rich-text editor's "Browse..." (static/articles/desk-pick.js): the newest
+        pictures, or those whose words match a search, to put one in the text."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").replace("\x00", "").strip()
+        pictures = Image.objects.exclude(file="")
+        if query:
+            pictures, _duplicates = self.get_search_results(request, pictures, query)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Choose a picture"),
+            "pictures": [
+                picked(image) for image in pictures.order_by("-created_at", "-id")[:PICK_LIMIT]
+            ],
+            "query": query,
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/articles/image/pick.html", context)
 
     def upload_view(self, request):
         """A picture dropped or pasted into an article (static/articles/desk-drop.js).
