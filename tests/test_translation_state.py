@@ -6,6 +6,7 @@ must say what the times say, on every path that writes an article.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
@@ -62,3 +63,17 @@ def test_a_translation_without_a_body_is_missing_and_the_filters_say_so():
     assert list(Article.objects.missing_in("en")) == [article]
     assert list(Article.objects.to_translate_into("kk")) == [article]
     assert list(Article.objects.to_translate_into("ru")) == []
+
+
+def test_the_migration_derives_every_existing_row_in_batches():
+    """Rows written before the columns existed get their states, across batch boundaries."""
+    from django.apps import apps
+
+    derive = import_module("articles.migrations.0020_translation_state").derive_translation_states
+    articles = [make_article(languages=["kk", "ru"], original_language="kk") for _ in range(5)]
+    Article.objects.update(**{localized("translation", code): "missing" for code in LANGUAGE_CODES})
+
+    derive(apps, None, batch=2)
+
+    for article in articles:
+        assert states(article) == {"kk": "original", "ru": "current", "en": "missing"}
