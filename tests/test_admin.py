@@ -109,13 +109,23 @@ def test_add_page_has_a_tab_per_language_with_bundled_assets(editor_client):
     assert "//ajax.googleapis.com" not in page
 
 
-def test_each_languages_go_live_time_has_the_admins_calendar_and_clock(editor_client):
+def test_each_languages_go_live_time_stands_beside_the_others_with_calendar_and_clock(
+    editor_client,
+):
     page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
-    for code in ("kk", "ru", "en"):
+    row = re.search(
+        r'class="form-row[^"]*field-published_at_kk.*?field-withdrawal_reason', page, re.S
+    )
+    for code, name in (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")):
         for part, admin_class in (("0", "vDateField"), ("1", "vTimeField")):
             tag = re.search(rf'<input[^>]*name="published_at_{code}_{part}"[^>]*>', page)[0]
-            # The admin's DateTimeShortcuts find the inputs by these; the tabs by "mt".
-            assert admin_class in tag and "mt-field-published_at" in tag
+            # The admin's DateTimeShortcuts find the inputs by these classes...
+            assert f'class="{admin_class}"' in tag
+        # ...and modeltranslation's tabs by "mt", which would hide two of the three.
+        assert f'name="published_at_{code}_0"' in row[0]
+        assert f"Go-live time ({name})" in row[0]
+    # The help is said once, for all three.
+    assert page.count("a future time schedules it") == 1
 
 
 def test_editor_adds_an_article_with_authors_in_order(editor_client):

@@ -50,9 +50,12 @@ def test_a_kazakh_story_opens_on_kazakh_for_an_english_browser_and_keeps_the_cho
         desk = signed_in_page(trip, live_server, session)
         desk.goto(change)
         expect_open_on(desk, "title", "kk")
-        # A go-live time's two parts are labelled each for itself, under the tabs too.
-        expect(desk.locator("label[for=id_published_at_kk_0]")).to_have_text("Date:")
-        expect(desk.locator("label[for=id_published_at_kk_1]")).to_have_text("Time:")
+        # The go-live times are not under the tabs: every language's shows, side by side,
+        # its two parts labelled each for itself.
+        for code in ("kk", "ru", "en"):
+            expect(desk.locator(f"#id_published_at_{code}_0")).to_be_visible()
+        expect(desk.locator("label[for=id_published_at_ru_0]")).to_have_text("Date:")
+        expect(desk.locator("label[for=id_published_at_ru_1]")).to_have_text("Time:")
         trip.step(desk, "opens-on-kazakh")
 
         desk.locator("#modeltranslation-main-switch").select_option(label="ru")

@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import (
-    AdminSplitDateTime,
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
@@ -22,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,6 +65,9 @@ from articles.public.preview import preview_url
 # The titles' trigram indexes answer `ilike` (articles/models/lookups.py).
 TITLE_SEARCH_FIELDS = [f"{localized('title', code)}__ilike" for code in EDITIONS]
 MAX_SLUG_SOURCE = 1000
+# Each written language's go-live time, shown side by side rather than under the tabs.
+GO_LIVE_FIELDS = {localized("published_at", code): name for code, name in WRITTEN_LANGUAGES}
+GO_LIVE = Article._meta.get_field("published_at")
 # The rich-text editor offers what articles/media/sanitizer.py keeps; its assets are
 # bundled with django-prose-editor (works offline, no CDN).
 BODY_EDITOR = {
@@ -215,14 +217,19 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
             # modeltranslation copies this widget to body_kk, body_ru, ...
             kwargs["widget"] = AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(field.widget, AdminSplitDateTime):
-            # modeltranslation gives a translated field's widget its own classes, which
-            # replace the inputs' vDateField and vTimeField: without them the admin
-            # offers no calendar, clock, Today or Now for a language's go-live time.
-            shared = field.widget.attrs.pop("class", "")
+        if db_field.name in GO_LIVE_FIELDS:
+            # modeltranslation gives a translated field's widget its classes ("mt", which
+            # puts it under the tabs), and they replace the inputs' vDateField and
+            # vTimeField, which give the admin's calendar, clock, Today and Now. The go-live
+            # times stand side by side instead, each named by its language.
+            field.widget.attrs.pop("class", None)
             dates_and_times = zip(field.widget.widgets, ("vDateField", "vTimeField"), strict=True)
             for part, admin_class in dates_and_times:
-                part.attrs["class"] = f"{shared} {admin_class}".strip()
+                part.attrs["class"] = admin_class
+            field.label = format_lazy(
+                "{} ({})", capfirst(GO_LIVE.verbose_name), GO_LIVE_FIELDS[db_field.name]
+            )
+            field.help_text = ""  # the fieldset's description says it once for all three
         return field
 
     actions = ["publish", "withdraw"]
@@ -243,7 +250,7 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
             {
                 "fields": [
                     "status",
-                    "published_at",
+                    tuple(GO_LIVE_FIELDS),
                     "withdrawal_reason",
                     "category",
                     "tags",
@@ -251,7 +258,8 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
                     "breaking_until",
                     "source",
                     "original_language",
-                ]
+                ],
+                "description": GO_LIVE.help_text,
             },
         ),
         (_("Correction"), {"fields": ["correction"], "classes": ["collapse"]}),

@@ -27,12 +27,6 @@
   }
 
   django.jQuery(function ($) {
-    // modeltranslation's tabs write a translated field's first label over all of its
-    // labels (it strips the "[kk]" with one .html() for the set): a go-live time said
-    // "Date:" twice. Its time part gets its own label back.
-    document.querySelectorAll("p.datetime label[for$='_1']").forEach((label) => {
-      label.textContent = script.dataset.timeLabel;
-    });
     const select = $("#modeltranslation-main-switch");
     if (!select.length) return;
     const codes = select.find("option").map((index, option) => $(option).text()).get();
