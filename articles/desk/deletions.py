@@ -35,7 +35,7 @@ class DeleteListsObjectsNotLinks:
         listed, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         links = link_models()
         prefixes = tuple(f"{capfirst(model._meta.verbose_name)}: " for model in links)
-        plurals = {str(capfirst(model._meta.verbose_name_plural)) for model in links}
-        plurals |= {str(model._meta.verbose_name_plural) for model in links}
+        # The counts are keyed by plural verbose names (django.contrib.admin.utils).
+        plurals = {str(model._meta.verbose_name_plural) for model in links}
         counts = {name: count for name, count in counts.items() if str(name) not in plurals}
         return without_links(listed, prefixes), counts, perms_needed, protected
