@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, Byline, Category
 from tests.desk import signed_in
-from tests.factories import make_article, make_author, make_category
+from tests.factories import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,13 @@ def test_editing_a_plain_text_body_keeps_its_paragraphs(editor_client):
     page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     form = page.context["adminform"].form
     assert form.initial["body_en"] == "<p>First paragraph.</p>\n\n<p>Second &lt;paragraph&gt;.</p>"
+
+
+def test_a_delete_confirmation_lists_the_article_and_its_bylines_not_link_rows(editor_client):
+    article = make_article(languages=["en"], original_language="en")
+    article.tags.add(make_tag(name_en="Astana"))
+    page = editor_client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert f"Article: {article.title_en}" in text
+    # The tag stays; the row joining it to the article is no one's business, listed or counted.
+    assert "relationship" not in text

@@ -33,9 +33,6 @@ class DeleteListsObjectsNotLinks:
 
     def get_deleted_objects(self, objs, request):
         listed, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        links = link_models()
-        prefixes = tuple(f"{capfirst(model._meta.verbose_name)}: " for model in links)
-        # The counts are keyed by plural verbose names (django.contrib.admin.utils).
-        plurals = {str(model._meta.verbose_name_plural) for model in links}
-        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        prefixes = tuple(f"{capfirst(model._meta.verbose_name)}: " for model in link_models())
+        # The counts need nothing left out: Django deletes link rows in bulk, uncounted.
         return without_links(listed, prefixes), counts, perms_needed, protected
