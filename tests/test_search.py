@@ -104,6 +104,28 @@ def test_a_title_match_ranks_above_a_body_match(client):
 
 
 @on_postgresql
+def test_a_lead_match_ranks_above_a_body_match_and_below_a_title_match(client):
+    hours_ago = [timezone.now() - timedelta(hours=hours) for hours in range(5)]
+    newer_in_body = make_article(body_ru="<p>И снова о бюджете.</p>", published_at=hours_ago[1])
+    in_title = make_article(title_ru="Бюджет утвердили", published_at=hours_ago[2])
+    in_lead = make_article(lead_ru="Депутаты обсудили бюджет.", published_at=hours_ago[3])
+    in_body = make_article(body_ru="<p>Сегодня о бюджете спорили.</p>", published_at=hours_ago[4])
+
+    # The title, then the lead; matches in the body alone after them, newest first.
+    assert found(search(client, "бюджет")) == [in_title, in_lead, newer_in_body, in_body]
+
+
+@on_postgresql
+def test_a_latin_title_written_with_dotless_i_ranks_as_a_title_match(client):
+    hours_ago = [timezone.now() - timedelta(hours=hours) for hours in range(3)]
+    in_body = make_article(body_kk="<p>Бүгін бірлік туралы айтты.</p>", published_at=hours_ago[1])
+    in_title = make_article(title_kk="Бірлік күні", published_at=hours_ago[2])
+
+    # "Bırlık" in the Latin title is ranked as the query ("birlik" once indexed) finds it.
+    assert found(search(client, "bırlık", "kk-latn")) == [in_title, in_body]
+
+
+@on_postgresql
 @pytest.mark.parametrize(
     ("language", "title", "query"),
     [
