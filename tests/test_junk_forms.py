@@ -462,6 +462,8 @@ ADMIN_JUNK = [
     "articles/article/?created_at__year=1",
     "articles/article/?created_at__year=2026&created_at__month=" + HUGE,
     "articles/article/?created_at__year=2026&created_at__month=2&created_at__day=30",
+    "articles/article/?updated_at__year=" + HUGE,
+    "articles/article/?published_at_kk__gte=99999-01-01",
     "articles/article/?category__id__exact=" + HUGE,
     "articles/article/?language=%00",
     "articles/article/?q=%00",

@@ -1,20 +1,20 @@
 """Articles at the desk: the list, the story-first form, history, the dashboard, the agenda."""
 
 import json
-from datetime import MAXYEAR, MINYEAR, date
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -68,6 +68,7 @@ MAX_SLUG_SOURCE = 1000
 # Each written language's go-live time, shown side by side rather than under the tabs.
 GO_LIVE_FIELDS = {localized("published_at", code): name for code, name in WRITTEN_LANGUAGES}
 GO_LIVE = Article._meta.get_field("published_at")
+ARTICLE_FIELDS = {field.name for field in Article._meta.get_fields()}
 # The rich-text editor offers what articles/media/sanitizer.py keeps; its assets are
 # bundled with django-prose-editor (works offline, no CDN).
 BODY_EDITOR = {
@@ -206,7 +207,12 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
         "featured",
     ]
     search_fields = TITLE_SEARCH_FIELDS
-    date_hierarchy = "created_at"
+    # No date hierarchy: its drill-down read every matching row's creation time on each
+    # list (60-220 ms at 100,000 articles); the agenda and the filters find by go-live.
+    # Nor the count of every article beside the filtered count: "Show all" instead.
+    show_full_result_count = False
+    # Fifty rows fill two screens; Django's hundred cost twice the rendering (about 1 ms a row).
+    list_per_page = 50
     autocomplete_fields = ["category", "tags", "cover_image"]
     inlines = [BylineInline]
     # Headlines are long: give the one-line fields room (modeltranslation copies the widget).
@@ -348,10 +354,16 @@ class ArticleAdmin(ListColumns, ValidIdsAutocompleteAdmin, VersionAdmin, Written
     def get_changelist(self, request, **kwargs):
         return DeskChangeList
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A field is filtered by only as the list's filters offer: any other lookup in the
+        # address (`?created_at__year=99999999`) is refused with a 400 rather than run.
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        offered = {name for name in self.list_filter if isinstance(name, str)}
+        if field in ARTICLE_FIELDS and field not in offered:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def changelist_view(self, request, extra_context=None):
-        if not is_drillable_day(request.GET, self.date_hierarchy):
-            # Django's answer to a filter it cannot apply: the list again, unfiltered.
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         # django-reversion links "Recover deleted articles" by this: only editors recover.
         may_recover = self.has_change_permission(request) and roles.is_editor(request.user)
         extra_context = {**(extra_context or {}), "has_change_permission": may_recover}
@@ -790,23 +802,3 @@ class DeskChangeList(ChangeList):
 
 def saved_on(version) -> str:
     return formats.date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
-
-
-def is_drillable_day(params, field: str) -> bool:
-    """Whether the date hierarchy's year, month and day, if asked, are a day the list can show.
-
-    Django computes the next year, month or day as the bound, unchecked: year
-    9999 overflowed, and so did year 1 once converted to UTC.
-    """
-    year = params.get(f"{field}__year")
-    if year is None:
-        return True
-    try:
-        day = date(
-            int(year),
-            int(params.get(f"{field}__month") or 1),
-            int(params.get(f"{field}__day") or 1),
-        )
-    except (ValueError, OverflowError):
-        return False
-    return MINYEAR < day.year < MAXYEAR

@@ -312,10 +312,12 @@ def per_language_indexes() -> list[models.Index]:
             ),
         ]
     for code in LANGUAGE_CODES:
-        # The desk's work per language (to translate, stale, missing), the latest changed first.
+        # The desk's work per language (to translate, stale, missing), the latest changed first;
+        # with the status, so that the list's count is read from the index alone.
         indexes.append(
             models.Index(
                 fields=[localized("translation", code), "-updated_at"],
+                include=["status"],
                 name=f"article_translation_{code.replace('-', '_')}",
             )
         )
