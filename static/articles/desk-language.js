@@ -27,6 +27,14 @@
   }
 
   django.jQuery(function ($) {
+    // The tabs' tooltips name each language as the browser's own data does, which
+    // knows few language names in Kazakh ("En", "Ru"): each names itself instead.
+    const names = new Map(
+      (script.dataset.languageNames || "").split(";").filter(Boolean).map((pair) => pair.split("=")),
+    );
+    document.querySelectorAll(".ui-tabs-nav a.ui-tabs-anchor").forEach((tab) => {
+      tab.title = names.get(tab.textContent.trim()) || tab.title;
+    });
     const select = $("#modeltranslation-main-switch");
     if (!select.length) return;
     const codes = select.find("option").map((index, option) => $(option).text()).get();
