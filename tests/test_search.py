@@ -103,16 +103,37 @@ def test_a_title_match_ranks_above_a_body_match(client):
     assert found(search(client, "бюджет")) == [in_title, in_body]
 
 
+LEAD_AND_BODY = {
+    "ru": ("Бюджет утвердили", "Депутаты обсудили бюджет.", "И снова о бюджете.", "бюджет"),
+    "kk": (
+        "Бюджет бекітілді",
+        "Депутаттар бюджетті талқылады.",
+        "Тағы да бюджет туралы.",
+        "бюджет",
+    ),
+}
+
+
 @on_postgresql
-def test_a_lead_match_ranks_above_a_body_match_and_below_a_title_match(client):
+@pytest.mark.parametrize("language", LEAD_AND_BODY)  # ranked on the stored vector, and not
+def test_a_lead_match_ranks_above_a_body_match_and_below_a_title_match(client, language):
+    title, lead, body, query = LEAD_AND_BODY[language]
     hours_ago = [timezone.now() - timedelta(hours=hours) for hours in range(5)]
-    newer_in_body = make_article(body_ru="<p>И снова о бюджете.</p>", published_at=hours_ago[1])
-    in_title = make_article(title_ru="Бюджет утвердили", published_at=hours_ago[2])
-    in_lead = make_article(lead_ru="Депутаты обсудили бюджет.", published_at=hours_ago[3])
-    in_body = make_article(body_ru="<p>Сегодня о бюджете спорили.</p>", published_at=hours_ago[4])
+
+    def written(published_at, **text):
+        return make_article(
+            **{f"{field}_{language}": value for field, value in text.items()},
+            published_at=published_at,
+        )
+
+    newer_in_body = written(hours_ago[1], body=f"<p>{body}</p>")
+    in_title = written(hours_ago[2], title=title)
+    in_lead = written(hours_ago[3], lead=lead)
+    in_body = written(hours_ago[4], body=f"<p>{body}</p>")
 
     # The title, then the lead; matches in the body alone after them, newest first.
-    assert found(search(client, "бюджет")) == [in_title, in_lead, newer_in_body, in_body]
+    found_in_order = found(search(client, query, language))
+    assert found_in_order == [in_title, in_lead, newer_in_body, in_body]
 
 
 @on_postgresql
