@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from articles.editions.slugs import make_slug
 from tests.desk import change_url, make_user, signed_in
@@ -55,6 +56,25 @@ def test_a_renamed_categorys_old_address_answers_301_in_every_edition(client):
         response = client.get(url)
         assert response.status_code == 301, code
         assert response["Location"] == category.get_absolute_url(code)
+
+
+@pytest.mark.parametrize("feed", ["category-feed", "category-feed-atom", "category-feed-json"])
+def test_a_categorys_feed_under_another_languages_or_a_former_slug_answers_301(client, feed):
+    category = make_category(name_kk="Саясат", name_ru="Политика", name_en="Politics")
+    former_en = category.slug_en
+    category.name_en = "Home affairs"
+    category.save()
+
+    with translation.override("en"):
+        wanted = reverse(f"articles:{feed}", kwargs={"slug": "home-affairs"})
+        for slug in (category.slug_kk, former_en):
+            response = client.get(reverse(f"articles:{feed}", kwargs={"slug": slug}))
+            assert response.status_code == 301, slug
+            assert response["Location"] == wanted
+        assert client.get(wanted).status_code == 200
+        assert (
+            client.get(reverse(f"articles:{feed}", kwargs={"slug": "nothing"})).status_code == 404
+        )
 
 
 def test_a_hand_edited_author_slug_keeps_the_old_one_redirecting(client):

@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from articles.editions.addresses import address
-from articles.editions.languages import LANGUAGE_CODES, localized
+from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.editions.scripts import fill_variants
 from articles.editions.slugs import make_slug, unique_slug
 from articles.media import images
@@ -68,6 +68,22 @@ class NamedPage:
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or translation.get_language()
         return address(self.url_name, language, slug=getattr(self, localized("slug", language)))
+
+    @classmethod
+    def by_slug(cls, slug: str, language: str) -> tuple["NamedPage | None", bool]:
+        """The object `slug` names, and whether it is its slug in `language` now.
+
+        A slug from another language, or a former one, still names its object:
+        its page and its feeds answer 301 to the language's address.
+        """
+        found = cls.objects.filter(**{localized("slug", language): slug}).first()
+        if found is not None:
+            return found, True
+        in_any_language = models.Q()
+        for code in EDITIONS:
+            in_any_language |= models.Q(**{localized("slug", code): slug})
+        found = cls.objects.filter(in_any_language).first()
+        return found or RetiredSlug.owner(cls, slug), False
 
 
 class Category(NamedPage, models.Model):

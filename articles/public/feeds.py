@@ -11,7 +11,7 @@ import mimetypes
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.html import escape, format_html
@@ -270,6 +270,15 @@ class NamedPageFeed(LatestArticlesFeed):
 
     model: type[Category] | type[Author] | type[Tag]
     article_filter: str  # how articles refer to it
+
+    def __call__(self, request, *args, slug: str, **kwargs):
+        # As its page does, a slug from another language or a former one answers 301.
+        language = translation.get_language()
+        found, current = self.model.by_slug(slug, language)
+        if found is not None and not current and getattr(found, localized("slug", language)):
+            feed = request.resolver_match.view_name
+            return redirect(feed, slug=getattr(found, localized("slug", language)), permanent=True)
+        return super().__call__(request, *args, slug=slug, **kwargs)
 
     def get_object(self, request, slug: str):
         field = localized("slug", translation.get_language())

@@ -11,7 +11,6 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,12 +24,10 @@ from articles.caching import edge, generation, http_cache
 from articles.editions.collation import alphabetical
 from articles.editions.languages import language_links
 from articles.models import (
-    EDITIONS,
     Article,
     Author,
     Byline,
     Category,
-    RetiredSlug,
     Tag,
     localized,
     public_listing,
@@ -203,15 +200,10 @@ class TranslatedSlugListView(PublicArticleListView):
 
     def find(self, slug: str, language: str):
         """The object with this slug in the language, else the address to redirect to, else None."""
-        found = self.model.objects.filter(**{localized("slug", language): slug}).first()
-        if found is not None:
+        found, current = self.model.by_slug(slug, language)
+        if found is None or current:
             return found
-        in_any_language = Q()
-        for code in EDITIONS:
-            in_any_language |= Q(**{localized("slug", code): slug})
-        found = self.model.objects.filter(in_any_language).first()
-        found = found or RetiredSlug.owner(self.model, slug)
-        return found.get_absolute_url(language) if found is not None else None
+        return found.get_absolute_url(language)
 
     def edge_keys(self, language: str) -> list[str]:
         return [edge.of(self.object)]
