@@ -17,6 +17,9 @@ from django.views.generic import RedirectView
 from articles.public import preview, sitemaps
 from newsroom.health import healthz
 
+# Not found, in any edition: the page with a way to each edition's home page.
+handler404 = "articles.public.views.page_not_found"
+
 admin.site.site_header = _("Newsroom: editors' desk")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Articles, authors and categories")

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.editions.languages import language_tag
 from articles.models import Article, localized
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
@@ -182,6 +183,17 @@ def test_unpublished_articles_are_404_and_absent_from_every_page(
 )
 def test_unknown_things_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_the_404_page_leads_to_every_editions_home_page(client):
+    response = client.get("/ru/category/nothing/")
+
+    assert response.status_code == 404
+    page = html(response)
+    assert 'aria-current="page" lang="ru">Русский</span>' in page
+    for code, name in (("kk", "Қазақша"), ("kk-latn", "Qazaqşa"), ("en", "English")):
+        assert f'<a href="/{code}/" hreflang="{language_tag(code)}"' in page
+        assert f">{name}</a>" in page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

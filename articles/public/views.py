@@ -327,3 +327,13 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
 def latest_headlines(language: str) -> list[Article]:
     """The newest articles of the edition, one more than an article page shows (not its own)."""
     return list(public_listing(language)[: LATEST_BESIDE_ARTICLE + 1])
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page, with the language switcher leading to each edition's home page.
+
+    Nothing is at this address in any language, but a reader who came to the
+    wrong edition still finds theirs.
+    """
+    links = language_links(lambda code: reverse("articles:home"))
+    return TemplateResponse(request, "404.html", {"language_links": links}, status=404)
