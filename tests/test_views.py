@@ -311,3 +311,23 @@ def test_an_article_names_its_authors_in_byline_order_and_its_tags(client, langu
     assert re.findall(r'<a href="([^"]+)" rel="tag">([^<]+)</a>', page) == [
         (tag.get_absolute_url(language), getattr(tag, localized("name", language))) for tag in tags
     ]
+
+
+def navigation_marks(response) -> dict[str, str]:
+    """Each navigation link's text and its aria-current, for those that have one."""
+    nav = re.search(r'<nav class="sections".*?</nav>', html(response), re.S)[0]
+    return dict(
+        (text, current)
+        for current, text in re.findall(r'<a href="[^"]*" aria-current="(\w+)">([^<]+)</a>', nav)
+    )
+
+
+def test_the_navigation_marks_the_section_a_page_is_in(client, category, article):
+    other = make_category()
+    name = category.name_en
+
+    assert navigation_marks(client.get(category.get_absolute_url("en"))) == {name: "page"}
+    assert navigation_marks(client.get(article.get_absolute_url("en"))) == {name: "true"}
+    assert navigation_marks(client.get(other.get_absolute_url("en"))) == {other.name_en: "page"}
+    assert navigation_marks(client.get("/en/news/")) == {"Latest news": "page"}
+    assert navigation_marks(client.get("/en/")) == {}

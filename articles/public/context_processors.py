@@ -1,6 +1,7 @@
 """What every public page's frame (navigation, banner, head links) needs."""
 
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -28,7 +29,11 @@ def navigation(request: HttpRequest) -> dict:
     # Lazy: the fragments that show them ({% cache %}, keyed by the generation) query
     # only when they are made, and pages that do not render the frame pay nothing.
     return {
-        "navigation_categories": Category.objects.all(),
+        "navigation_categories": SimpleLazyObject(
+            lambda: navigation_entries(translation.get_language())
+        ),
+        # Pages in a section replace it (articles/public/views.py: Section).
+        "section": "",
         "site_links": SimpleLazyObject(lambda: site_links(translation.get_language())),
         "breaking_news": SimpleLazyObject(current_breaking_news),
         "content_generation": SimpleLazyObject(lambda: generation.current().token),
@@ -39,6 +44,29 @@ def navigation(request: HttpRequest) -> dict:
         "canonical_url": canonical_url(request),
         "default_language": settings.LANGUAGE_CODE,
     }
+
+
+@dataclass(frozen=True)
+class NavigationEntry:
+    pk: int
+    url: str
+    name: str
+
+
+def navigation_entries(language: str) -> list[NavigationEntry]:
+    """The sections in the navigation, read once per content generation.
+
+    Kept as plain entries, not as a fragment of the page: each page marks its
+    own section in them (base.html), and a fragment would be one per section.
+    """
+    return generation.remember(
+        lambda: [
+            NavigationEntry(category.pk, category.get_absolute_url(language), category.name)
+            for category in Category.objects.all()
+        ],
+        "navigation",
+        language,
+    )
 
 
 def canonical_url(request: HttpRequest) -> str:

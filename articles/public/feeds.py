@@ -11,7 +11,7 @@ import mimetypes
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.html import escape, format_html
@@ -278,11 +278,13 @@ class NamedPageFeed(LatestArticlesFeed):
         if found is not None and not current and getattr(found, localized("slug", language)):
             feed = request.resolver_match.view_name
             return redirect(feed, slug=getattr(found, localized("slug", language)), permanent=True)
+        request.named_page = found if current else None  # for get_object(), this request's
         return super().__call__(request, *args, slug=slug, **kwargs)
 
     def get_object(self, request, slug: str):
-        field = localized("slug", translation.get_language())
-        return get_object_or_404(self.model, **{field: slug})
+        if request.named_page is None:
+            raise Http404
+        return request.named_page
 
     def title(self, page) -> str:
         return _("Newsroom: %(name)s") % {"name": page.name}

@@ -7,6 +7,7 @@ pages, validators and the edge are articles.caching.http_cache's and articles.ca
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -39,6 +40,18 @@ FEATURED_ON_HOME = 5
 LATEST_ON_HOME = 12
 LATEST_BESIDE_ARTICLE = 6
 RELATED_ARTICLES = 4
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where a page stands in the navigation, which marks it (base.html).
+
+    `is_page`: the section's own page (aria-current="page"), not a story in it.
+    """
+
+    category: int | None = None
+    latest: bool = False
+    is_page: bool = False
 
 
 class PublicArticleListView(TemplateView):
@@ -171,6 +184,9 @@ def kept_by_id(compute: Callable[[], list[Article]], *parts) -> tuple[list[int],
 class LatestNewsView(PublicArticleListView):
     template_name = "articles/latest.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"section": Section(latest=True, is_page=True)}
+
     def url_in_language(self, code: str) -> str:
         return reverse("articles:latest")
 
@@ -223,6 +239,7 @@ class CategoryView(TranslatedSlugListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["section"] = Section(category=self.object.pk, is_page=True)
         context["structured_data"] = SimpleLazyObject(
             lambda: [metadata.category_breadcrumbs(self.object)]
         )
@@ -315,6 +332,7 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
         "updated_at": article.updated_in(language),
         "cover_url": metadata.cover_url(article),
         "language_links": language_links(urls.get),
+        "section": Section(category=article.category_id),
         # Called by the template only when its most-read fragment is made.
         "most_read_today": partial(popularity.most_read, language, days=1),
         "structured_data": [
