@@ -120,9 +120,13 @@ def test_cover_image_is_shown_with_its_caption_and_dimensions(client, tiny_png):
     article = make_article(cover_image=image, cover_caption_en="The new line near Dostyk")
     page = html(client.get(article.get_absolute_url("en")))
     assert 'alt="A train near Dostyk"' in page
-    assert "Kazinform" in page
     assert 'width="3" height="2"' in page
-    assert "<figcaption>The new line near Dostyk" in page
+    # The caption, then the credit set apart and said to be one.
+    assert (
+        '<figcaption>The new line near Dostyk <span class="credit">Photo: Kazinform</span>' in page
+    )
+    russian = html(client.get(article.get_absolute_url("ru")))
+    assert '<span class="credit">Фото: Kazinform</span>' in russian
 
 
 def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, article):
