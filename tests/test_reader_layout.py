@@ -1,0 +1,51 @@
+"""What a reader's eye sees of a page's layout, in a real browser at phone and desktop widths.
+
+Boxes measured in Chromium: where the latest news stands beside an article,
+and that nothing is wider than the screen.
+"""
+
+import pytest
+
+from tests.browser import journey
+from tests.factories import make_article, make_category
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def box(page, selector: str) -> dict:
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, f"{selector} is not shown"
+    return found
+
+
+def wider_than_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+def test_the_latest_news_stand_beside_an_article_on_wide_screens_and_below_it_on_phones(
+    live_server, request
+):
+    category = make_category()
+    others = [make_article(category=category) for _ in range(6)]
+    article = make_article(category=category, body_en="<p>" + "Words of the story. " * 150 + "</p>")
+    address = live_server.url + article.get_absolute_url("en")
+    assert others  # related articles and the latest news both come from them
+
+    with journey(request.node.name) as trip:
+        wide = trip.open("en-US", viewport=DESKTOP)
+        wide.goto(address)
+        trip.step(wide, "desktop")
+        story, latest = box(wide, "article.article"), box(wide, ".latest-block")
+        assert latest["x"] >= story["x"] + story["width"]  # to its right
+        assert latest["y"] < story["y"] + 200  # from the top, not after the related stories
+        assert not wider_than_the_screen(wide)
+
+        phone = trip.open("en-US", viewport=PHONE)
+        phone.goto(address)
+        trip.step(phone, "phone")
+        main, latest = box(phone, ".article-main"), box(phone, ".latest-block")
+        assert latest["y"] >= main["y"] + main["height"]  # below the story and its related
+        assert not wider_than_the_screen(phone)
