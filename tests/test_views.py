@@ -212,6 +212,13 @@ def test_category_page_lists_its_public_articles(client, category, article, lang
     assert f'href="/{language}/category/{getattr(category, f"slug_{language}")}/rss/"' in page
 
 
+def test_a_categorys_page_does_not_repeat_its_name_on_every_card(client, category, article):
+    kicker = f'class="kicker" href="{category.get_absolute_url("en")}"'
+    assert kicker in html(client.get("/en/"))  # elsewhere a card says its category
+    assert kicker not in html(client.get(category.get_absolute_url("en")))
+    assert kicker in html(client.get("/en/"))  # the card kept for the home page still does
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_author_page_lists_their_public_articles(client, author, article, language):
     by_someone_else = make_article(authors=[make_author()])
