@@ -371,6 +371,13 @@ def test_an_empty_query_shows_just_the_form(client):
     assert 'class="count"' not in page and 'class="empty"' not in page
 
 
+def test_every_pages_search_box_says_what_it_is_for_in_the_readers_language(client):
+    page = client.get("/kk/").content.decode()
+
+    assert 'id="site-search" name="q"' in page
+    assert 'placeholder="Жаңалықтардан іздеу"' in page
+
+
 def test_a_query_that_finds_nothing_says_so_and_keeps_the_query_in_the_form(client):
     titled("quokka")
 
