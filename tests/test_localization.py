@@ -84,7 +84,7 @@ def test_authors_are_listed_in_kazakh_alphabetical_order(client):
     for name in ["Үміт", "Ілияс", "Айдос", "Ұлан", "Ерлан", "Әйгерім"]:
         make_author(name_kk=name, name_ru=name, name_en=name)
     page = client.get(reverse("articles:authors")).content.decode()  # the default language: kk
-    found = re.findall(r'<li><a href="/kk/authors/[^"]+">([^<]+)</a>', page)
+    found = re.findall(r'<h2 class="author-name"><a href="/kk/authors/[^"]+">([^<]+)</a>', page)
     # і after ы and the rest, ұ before ү, ә right after а: not Python's code-point order.
     assert found == ["Айдос", "Әйгерім", "Ерлан", "Ұлан", "Үміт", "Ілияс"]
 
@@ -94,7 +94,9 @@ def test_authors_in_the_latin_edition_follow_the_latin_alphabet(client):
     for name in ["Ілияс", "Ислам", "Шолпан", "Сәуле"]:
         make_author(name_kk=name, name_ru=name, name_en=name)
     page = client.get("/kk-latn/authors/").content.decode()
-    found = re.findall(r'<li><a href="/kk-latn/authors/[^"]+">([^<]+)</a>', page)
+    found = re.findall(
+        r'<h2 class="author-name"><a href="/kk-latn/authors/[^"]+">([^<]+)</a>', page
+    )
     # I (from і) before İ (from и); Ş after S.
     assert found == ["Iliias", "İslam", "Säule", "Şolpan"]
 

@@ -342,3 +342,17 @@ def test_the_navigation_marks_the_section_a_page_is_in(client, category, article
     assert navigation_marks(client.get(other.get_absolute_url("en"))) == {other.name_en: "page"}
     assert navigation_marks(client.get("/en/news/")) == {"Latest news": "page"}
     assert navigation_marks(client.get("/en/")) == {}
+
+
+def test_the_authors_page_sets_each_name_apart_from_its_bio(client):
+    make_author(name_en="Aigerim Bekova", bio_en="Covers the economy.")
+    make_author(name_en="Daniyar Omarov", bio_en="")
+
+    page = html(client.get("/en/authors/"))
+
+    assert re.search(
+        r'<h2 class="author-name"><a [^>]*>Aigerim Bekova</a></h2>'
+        r'<p class="bio">Covers the economy.</p>',
+        page,
+    )
+    assert re.search(r'<h2 class="author-name"><a [^>]*>Daniyar Omarov</a></h2></li>', page)
