@@ -49,3 +49,18 @@ def test_the_latest_news_stand_beside_an_article_on_wide_screens_and_below_it_on
         main, latest = box(phone, ".article-main"), box(phone, ".latest-block")
         assert latest["y"] >= main["y"] + main["height"]  # below the story and its related
         assert not wider_than_the_screen(phone)
+
+
+def test_a_list_in_a_body_reads_as_a_list_not_as_paragraphs(live_server, request):
+    items = "".join(f"<li><p>Point number {number}</p></li>" for number in range(3))
+    article = make_article(body_en=f"<p>The plan:</p><ul>{items}</ul><p>After it.</p>")
+
+    with journey(request.node.name) as trip:
+        page = trip.open("en-US", viewport=PHONE)
+        page.goto(live_server.url + article.get_absolute_url("en"))
+        trip.step(page, "list")
+        first, second = (page.locator(".body li").nth(n).bounding_box() for n in (0, 1))
+        line = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.body li')).lineHeight)"
+        )
+        assert second["y"] - (first["y"] + first["height"]) < line / 2
