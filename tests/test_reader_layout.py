@@ -64,3 +64,19 @@ def test_a_list_in_a_body_reads_as_a_list_not_as_paragraphs(live_server, request
             "parseFloat(getComputedStyle(document.querySelector('.body li')).lineHeight)"
         )
         assert second["y"] - (first["y"] + first["height"]) < line / 2
+
+
+@pytest.mark.parametrize("width", [800, 1280])  # two columns, three
+def test_the_top_stories_leave_no_empty_cell(live_server, request, width):
+    for _ in range(5):
+        make_article(featured=True)
+
+    with journey(request.node.name) as trip:
+        page = trip.open("en-US", viewport={"width": width, "height": 900})
+        page.goto(live_server.url + "/en/")
+        trip.step(page, f"home-{width}")
+        grid = box(page, ".featured .article-list")
+        last = page.locator(".featured .article-list > li").last.bounding_box()
+        # The last story ends the last row: it reaches the grid's far edge.
+        assert abs((last["x"] + last["width"]) - (grid["x"] + grid["width"])) < 1
+        assert page.locator(".featured .article-list > li").count() == 5
