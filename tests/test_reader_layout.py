@@ -7,7 +7,7 @@ and that nothing is wider than the screen.
 import pytest
 
 from tests.browser import journey
-from tests.factories import make_article, make_category
+from tests.factories import make_article, make_category, make_image
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -80,3 +80,22 @@ def test_the_top_stories_leave_no_empty_cell(live_server, request, width):
         # The last story ends the last row: it reaches the grid's far edge.
         assert abs((last["x"] + last["width"]) - (grid["x"] + grid["width"])) < 1
         assert page.locator(".featured .article-list > li").count() == 5
+
+
+def test_on_a_phone_a_storys_picture_is_a_small_thumbnail_beside_its_headline(
+    live_server, request, tiny_png
+):
+    for _ in range(3):
+        make_article(cover_image=make_image(tiny_png))
+
+    with journey(request.node.name) as trip:
+        page = trip.open("en-US", viewport=PHONE)
+        page.goto(live_server.url + "/en/news/")
+        trip.step(page, "latest-news")
+        for card in page.locator(".card.has-cover").all():
+            whole, picture = card.bounding_box(), card.locator("img").bounding_box()
+            title = card.locator(".card-title").bounding_box()
+            assert picture["width"] < whole["width"] * 0.3
+            assert picture["x"] > title["x"] + title["width"] - 1  # beside, not above
+            assert whole["height"] < 200
+        assert not wider_than_the_screen(page)

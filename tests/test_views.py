@@ -356,3 +356,21 @@ def test_the_authors_page_sets_each_name_apart_from_its_bio(client):
         page,
     )
     assert re.search(r'<h2 class="author-name"><a [^>]*>Daniyar Omarov</a></h2></li>', page)
+
+
+def test_a_lists_pictures_are_asked_for_at_the_size_a_phone_shows_them(client):
+    import io
+
+    from PIL import Image as Pillow
+
+    buffer = io.BytesIO()
+    Pillow.new("RGB", (1600, 900), "teal").save(buffer, "JPEG")
+    for _ in range(2):
+        make_article(featured=True, cover_image=make_image(buffer.getvalue(), name="wide.jpg"))
+
+    home = html(client.get("/en/"))
+
+    # The lead of the top stories fills a phone's width; the others are thumbnails there.
+    assert len(re.findall(r'sizes="\(min-width: 64rem\) 44rem, 100vw"', home)) == 3
+    thumbnail = r'sizes="\(min-width: 64rem\) 22rem, \(min-width: 40rem\) 50vw, 6rem"'
+    assert len(re.findall(thumbnail, home)) == 3
