@@ -275,9 +275,9 @@ class NamedPageFeed(LatestArticlesFeed):
         # As its page does, a slug from another language or a former one answers 301.
         language = translation.get_language()
         found, current = self.model.by_slug(slug, language)
-        if found is not None and not current and getattr(found, localized("slug", language)):
-            feed = request.resolver_match.view_name
-            return redirect(feed, slug=getattr(found, localized("slug", language)), permanent=True)
+        own_slug = getattr(found, localized("slug", language), "") if found else ""
+        if found is not None and not current and own_slug:
+            return redirect(request.resolver_match.view_name, slug=own_slug, permanent=True)
         request.named_page = found if current else None  # for get_object(), this request's
         return super().__call__(request, *args, slug=slug, **kwargs)
 
