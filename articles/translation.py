@@ -7,7 +7,17 @@ variants included (their columns are filled on save, see articles/editions/scrip
 from modeltranslation.translator import TranslationOptions, register
 
 from articles.editions.languages import LANGUAGE_CODES
-from articles.models import Article, Author, Category, Image, Tag
+from articles.models import (
+    Article,
+    Author,
+    Category,
+    Image,
+    SiteIdentity,
+    Source,
+    StaticPage,
+    Tag,
+)
+from articles.models.site import IDENTITY_TEXT
 
 # A name in every written language; script variants are filled from their source.
 NAME_REQUIRED = {code: ("name",) for code in LANGUAGE_CODES}
@@ -51,3 +61,21 @@ class TagTranslationOptions(TranslationOptions):
 @register(Image)
 class ImageTranslationOptions(TranslationOptions):
     fields = ("alt", "caption")
+
+
+@register(SiteIdentity)
+class SiteIdentityTranslationOptions(TranslationOptions):
+    fields = IDENTITY_TEXT
+    required_languages = NAME_REQUIRED
+
+
+@register(StaticPage)
+class StaticPageTranslationOptions(TranslationOptions):
+    # Not required: a page goes live in each language as it is translated.
+    fields = ("title", "slug", "body")
+
+
+@register(Source)
+class SourceTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = NAME_REQUIRED

@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from articles.public import preview, sitemaps
+from articles.public import identity, preview, sitemaps
 from newsroom.health import healthz
 
 # Not found, in any edition: the page with a way to each edition's home page.
@@ -35,6 +35,8 @@ urlpatterns = [
     ),
     # A preview carries its language in the token, so it has no language prefix.
     path("preview/<str:token>/", preview.article_preview, name="article-preview"),
+    # The identity's colours, kept for a year under an address that names them.
+    path("identity.css", identity.colours, name="identity-colours"),
     # Crawlers look for these at the root, outside any language.
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),

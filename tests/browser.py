@@ -35,10 +35,19 @@ class Journey:
         self.problems: list[str] = []
         self.contexts: list[BrowserContext] = []
 
-    def open(self, locale: str, viewport: dict = VIEWPORT, color_scheme: str = "light") -> Page:
+    def open(
+        self,
+        locale: str,
+        viewport: dict = VIEWPORT,
+        color_scheme: str = "light",
+        javascript: bool = True,
+    ) -> Page:
         """A page in a fresh context (own cookies) whose browser asks for `locale`."""
         context = self.browser.new_context(
-            locale=locale, viewport=viewport, color_scheme=color_scheme
+            locale=locale,
+            viewport=viewport,
+            color_scheme=color_scheme,
+            java_script_enabled=javascript,
         )
         context.on("console", self.note_console_error)
         context.on("weberror", self.note_script_error)

@@ -37,8 +37,11 @@ def roles():
 
     from django.contrib.auth.models import Group, Permission
 
+    site = importlib.import_module("articles.migrations.0022_site_identity_and_pages")
+    grants = [{"Editors": site.EDITORS_MAY}]
     for migration in ("0003_roles", "0006_roles_for_tags_and_images"):
-        granted = importlib.import_module(f"articles.migrations.{migration}").ROLES
+        grants.append(importlib.import_module(f"articles.migrations.{migration}").ROLES)
+    for granted in grants:
         for name, codenames in granted.items():
             group, _created = Group.objects.get_or_create(name=name)
             group.permissions.add(

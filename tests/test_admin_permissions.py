@@ -31,7 +31,19 @@ from django.urls import URLPattern, URLResolver, reverse
 from modeltranslation.translator import translator
 from reversion.models import Version
 
-from articles.models import Article, Author, Byline, Category, Image, LanguageAssignment, Tag
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Image,
+    LanguageAssignment,
+    SiteIdentity,
+    SocialLink,
+    Source,
+    StaticPage,
+    Tag,
+)
 from newsroom.accounts.models import AuditEntry
 from tests.desk import make_user, signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
@@ -106,6 +118,21 @@ for model in ("category", "author", "tag"):
         f"articles_{model}_history": EVERY_STAFF,
         f"articles_{model}_delete": CHIEF,
     }
+# The site's identity (one row, never added nor deleted), its static pages and the sources'
+# names: the editors'.
+for model in ("staticpage", "source"):
+    OPENS |= {
+        f"articles_{model}_{view}": EDITORS
+        for view in ("changelist", "add", "change", "redirect", "history", "delete")
+    }
+OPENS |= {
+    "articles_siteidentity_changelist": EDITORS,  # opens the one identity
+    "articles_siteidentity_change": EDITORS,
+    "articles_siteidentity_redirect": EDITORS,
+    "articles_siteidentity_history": EDITORS,
+    "articles_siteidentity_add": NOBODY,
+    "articles_siteidentity_delete": NOBODY,
+}
 for model in ("auth_user", "auth_group", "axes_accessattempt", "axes_accesslog"):
     for view in ("changelist", "add", "change", "redirect", "history", "delete"):
         OPENS[f"{model}_{view}"] = CHIEF
@@ -175,6 +202,10 @@ def snapshot() -> dict[tuple[str, object], dict]:
         "static_device": StaticDevice,
         "static_token": StaticToken,
         "audit_entry": AuditEntry,
+        "site_identity": SiteIdentity,
+        "social_link": SocialLink,
+        "static_page": StaticPage,
+        "source": Source,
     }
     return {
         (table, row["id"]): row
@@ -217,6 +248,12 @@ class World:
         }
         self.other_author = make_user("Authors")
         self.category, self.person, self.tag = make_category(), make_author(), make_tag()
+        page = StaticPage(title_en="About us", body_en="<p>An agency.</p>")
+        page.save()
+        Source.objects.create(
+            credit="Kazinform", name_kk="Қазинформ", name_ru="Казинформ", name_en="Kazinform"
+        )
+        SiteIdentity.load().save()
         author, translator = self.users["author"], self.users["translator"]
         self.images = {
             "live cover": make_image(png(), uploaded_by=author),
@@ -428,6 +465,8 @@ class Scope:
         if change.table in ("article", "byline", "article_tag"):
             return self.may_change_article(change)
         if change.table in ("author", "category", "tag"):
+            return self.role == "editor"
+        if change.table in ("site_identity", "social_link", "static_page", "source"):
             return self.role == "editor"
         return False  # users' groups and permissions, groups, translators' languages
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection
@@ -30,6 +31,9 @@ from articles.models import (
     Category,
     Image,
     RetiredSlug,
+    SiteIdentity,
+    Source,
+    StaticPage,
     Tag,
 )
 from articles.public import popularity, sitemaps
@@ -42,7 +46,7 @@ JUNK = hypothesis_settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-CONTENT_MODELS = (Article, Byline, Image, Author, Category, Tag, RetiredSlug)
+CONTENT_MODELS = (Article, Byline, Image, Author, Category, Tag, RetiredSlug, Source, StaticPage)
 LISTED_FEEDS = ("rss/", "atom/", "feed.json")
 
 
@@ -93,6 +97,20 @@ def site(tiny_png):
     politics.name_kk = "Ішкі саясат"
     politics.save()
     assert RetiredSlug.objects.filter(slug="saiasat").exists()
+    # The site's own words: a source's names, static pages (one renamed), its identity.
+    Source.objects.create(
+        credit="Kazinform", name_kk="Қазинформ", name_ru="Казинформ", name_en="Kazinform"
+    )
+    about = StaticPage(title_ru="О нас", body_ru="<p>Агентство.</p>", title_en="About us")
+    about.save()
+    about.title_ru = "Об агентстве"
+    about.save()
+    assert RetiredSlug.objects.filter(model_name="staticpage", slug="o-nas").exists()
+    identity = SiteIdentity.load()
+    identity.name_ru, identity.tagline_en, identity.accent_colour = "Ньюсрум", "News", "#7a1f2b"
+    identity.logo = SimpleUploadedFile("logo.png", tiny_png, content_type="image/png")
+    identity.save()
+    identity.social_links.create(network="telegram", url="https://t.me/newsroom")
 
 
 def public_addresses() -> list[str]:
@@ -103,7 +121,7 @@ def public_addresses() -> list[str]:
         prefix = f"/{code}/"
         addresses += [prefix, f"{prefix}news/", f"{prefix}authors/", f"{prefix}search/?q=article"]
         addresses += [f"{prefix}{feed}" for feed in LISTED_FEEDS]
-        for model in (Category, Author, Tag):
+        for model in (Category, Author, Tag, StaticPage):
             for page in model.objects.all():
                 url = page.get_absolute_url(code)
                 addresses += [url, *(f"{url}{feed}" for feed in LISTED_FEEDS)]
@@ -281,7 +299,7 @@ def test_the_document_holds_every_language_and_relation(site):
     document = export_document()
 
     assert document["format"] == "newsroom-content"
-    assert document["version"] == backup.VERSION == 2
+    assert document["version"] == backup.VERSION == 3
     assert document["languages"] == EDITIONS
     first = next(item for item in document["articles"] if item["featured"])
     assert first["title"]["kk-latn"] == "Parlament büdjettı bekıttı"
@@ -303,6 +321,29 @@ def test_the_document_holds_every_language_and_relation(site):
             "object_id": Category.objects.get(name_en="Politics").pk,
             "retired_at": document["retired_slugs"][0]["retired_at"],
             "slug": "saiasat",
+        },
+        {
+            "language": "ru",
+            "model_name": "staticpage",
+            "object_id": StaticPage.objects.get().pk,
+            "retired_at": document["retired_slugs"][1]["retired_at"],
+            "slug": "o-nas",
+        },
+    ]
+    assert document["sources"][0]["name"]["ru"] == "Казинформ"
+    (about,) = document["static_pages"]
+    assert about["title"]["ru"] == "Об агентстве" and about["title"]["en"] == "About us"
+    assert about["slug"]["kk"] is None  # not written in Kazakh
+    (identity,) = document["site_identity"]
+    assert identity["name"]["ru"] == "Ньюсрум" and identity["accent_colour"] == "#7a1f2b"
+    assert identity["logo"].startswith("identity/") and identity["logo_width"] == 3
+    assert document["social_links"] == [
+        {
+            "id": identity["id"] and document["social_links"][0]["id"],
+            "identity": identity["id"],
+            "network": "telegram",
+            "position": 0,
+            "url": "https://t.me/newsroom",
         }
     ]
     image = next(item for item in document["images"] if item["credit"] == "Kazinform")
@@ -375,7 +416,7 @@ def test_the_summary_goes_beside_the_document_on_standard_output(site):
     json.loads(out.getvalue())
     assert err.getvalue() == (
         "Exported to standard output: categories 2, authors 3, tags 2, images 2, articles 8, "
-        "retired slugs 1.\n"
+        "sources 1, static pages 1, site identity 1, social links 1, retired slugs 2.\n"
     )
 
 
@@ -465,8 +506,8 @@ def test_image_files_missing_from_storage_are_warned_about_but_imported(site, tm
 
     output = import_content(path)
 
-    assert "Warning: 2 files the content names are not in the media storage" in output
-    assert "images/" in output
+    assert "Warning: 3 files the content names are not in the media storage" in output
+    assert "images/" in output and "identity/" in output  # the pictures and the logo
     assert Image.objects.count() == 2
 
 
@@ -525,7 +566,7 @@ def with_duplicate_id(document: dict) -> dict:
         (with_tags_before_authors, r"expected authors here \(the members come in a fixed order\)"),
         (with_unknown_member, r"comments: not part of the format \(after retired_slugs\)"),
         (lambda text: text.replace("newsroom-content", "wordpress", 1), "not a content export"),
-        (lambda text: text.replace('"version": 2', '"version": 3', 1), "newer Newsroom"),
+        (lambda text: text.replace('"version": 3', '"version": 4', 1), "newer Newsroom"),
         (without_latin_edition, r"languages: .* not this site's"),
     ],
 )
@@ -682,8 +723,42 @@ def documented_example() -> str:
     return re.search(r"```json\n(.*?)```", documentation, re.S)[1]
 
 
+def version_2_of(document: str) -> str:
+    """The document as version 2 wrote it: without the lists version 3 added."""
+    parsed = json.loads(document)
+    for name in ("sources", "static_pages", "site_identity", "social_links"):
+        del parsed[name]
+    parsed["version"] = 2
+    return json.dumps(parsed, ensure_ascii=False, indent=2)
+
+
+def test_a_version_2_document_imports_and_leaves_the_sites_identity_as_it_is(tmp_path):
+    identity = SiteIdentity.load()
+    identity.name_en = "Our own name"
+    identity.save()
+    path = tmp_path / "version-2.json"
+    path.write_text(version_2_of(documented_example()), encoding="utf-8")
+
+    import_content(path)
+
+    assert Article.objects.filter(pk=1042).exists()
+    assert SiteIdentity.load().name_en == "Our own name"
+    assert not StaticPage.objects.exists()
+
+
+def test_the_documented_example_brings_the_sites_identity_and_pages(tmp_path, client):
+    path = tmp_path / "example.json"
+    path.write_text(documented_example(), encoding="utf-8")
+
+    import_content(path)
+
+    assert client.get("/kk/pages/biz-turaly/").status_code == 200
+    page = client.get("/en/").content.decode()
+    assert 'href="https://t.me/newsroom"' in page and "Astana, +7 7172 00 00 00" in page
+
+
 def test_a_version_1_document_imports_its_pictures_with_the_focal_point_in_the_middle(tmp_path):
-    version_1 = re.sub(r'\s*"focal_[xy]": \d+,', "", documented_example())
+    version_1 = re.sub(r'\s*"focal_[xy]": \d+,', "", version_2_of(documented_example()))
     version_1 = version_1.replace('"version": 2', '"version": 1', 1)
     assert "focal" not in version_1
     path = tmp_path / "version-1.json"

@@ -18,7 +18,17 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Author, Category, Image, Tag
+from articles.models import (
+    Article,
+    Author,
+    Category,
+    Image,
+    SiteIdentity,
+    SocialLink,
+    Source,
+    StaticPage,
+    Tag,
+)
 from tests.desk import signed_in
 from tests.factories import make_article, make_author, make_category, make_image, make_tag
 
@@ -91,7 +101,8 @@ def latin_content() -> set[str]:
     for entry in (*AccessLog.objects.all(), *AccessAttempt.objects.all()):
         values |= {str(entry), entry.user_agent}
     rows = []
-    for model in (Article, Author, Category, Tag, Image):
+    site = (Source, StaticPage, SiteIdentity, SocialLink)
+    for model in (Article, Author, Category, Tag, Image, *site):
         columns = [field.attname for field in model._meta.concrete_fields]
         rows += model.objects.values(*columns)
     # What the history holds: earlier titles, deleted articles.

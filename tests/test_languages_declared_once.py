@@ -20,9 +20,16 @@ from modeltranslation.translator import translator
 from articles.desk import restore, revisions, roles
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized, translated_fields
 from articles.interchange import backup
-from articles.models import Article
+from articles.models import Article, SiteIdentity, Source, StaticPage
 from tests.desk import make_user, signed_in
-from tests.factories import make_article, make_author, make_category, make_image, make_tag
+from tests.factories import (
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+    make_tag,
+    translated,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,12 +134,17 @@ def test_the_desk_form_has_every_typed_translated_field_in_each_written_language
 
 
 def test_a_backup_holds_every_translated_column_of_every_registered_model(tiny_png):
+    page = StaticPage(title_en="About us", body_en="<p>An agency.</p>")
+    page.save()
     instances = [
         make_category(),
         make_author(),
         make_tag(),
         make_image(tiny_png),
         make_article(),
+        page,
+        Source.objects.create(credit="Kazinform", **translated("name", "Kazinform")),
+        SiteIdentity.load(),
     ]
     assert {type(instance) for instance in instances} == set(REGISTERED)
     for instance in instances:

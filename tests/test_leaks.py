@@ -20,6 +20,8 @@ from django.utils import timezone
 from articles.models import LANGUAGE_CODES, Article, Author, Category, localized
 from tests.factories import make_article, make_author, make_category, make_tag
 
+SHARE_SHAPES = ("16x9", "4x3", "1x1")
+
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -212,6 +214,8 @@ def test_hidden_articles_own_addresses_are_404_and_show_nothing_of_them(client, 
             continue
         slug = getattr(article, localized("slug", language))
         start += [f"/{language}/news/{article.pk}/", f"/{language}/news/{article.pk}-{slug}/"]
+        # Its share pictures: a card would print the headline.
+        start += [f"/{language}/news/{article.pk}/share-{shape}.jpg" for shape in SHARE_SHAPES]
     fetched = crawl(client, start)
     assert {url: fetched[url].status for url in start} == dict.fromkeys(start, 404)
     assert leaks(fetched, site.forbidden) == []

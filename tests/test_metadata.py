@@ -54,7 +54,13 @@ def test_news_article_json_ld_is_complete(client, article):
             "url": settings.SITE_URL + article.byline_authors[0].get_absolute_url("en"),
         }
     ]
-    assert data["image"][0].startswith(settings.SITE_URL + settings.MEDIA_URL)
+    # The cover cut to 16:9, 4:3 and 1:1 (tests/test_share_images.py), on SITE_URL.
+    assert [image.split("?")[0].rsplit("/", 1)[1] for image in data["image"]] == [
+        "share-16x9.jpg",
+        "share-4x3.jpg",
+        "share-1x1.jpg",
+    ]
+    assert all(image.startswith(settings.SITE_URL + "/") for image in data["image"])
     assert data["publisher"]["name"] == "Newsroom"
     assert data["publisher"]["logo"]["url"].startswith(settings.SITE_URL)
 

@@ -66,20 +66,60 @@ def test_a_list_in_a_body_reads_as_a_list_not_as_paragraphs(live_server, request
         assert second["y"] - (first["y"] + first["height"]) < line / 2
 
 
-@pytest.mark.parametrize("width", [800, 1280])  # two columns, three
-def test_the_top_stories_leave_no_empty_cell(live_server, request, width):
-    for _ in range(5):
-        make_article(featured=True)
+def test_the_front_page_sets_the_lead_beside_the_latest_news_and_its_blocks_level(
+    live_server, request, tiny_png
+):
+    section = make_category(name_en="Economy")
+    for number in range(7):  # the lead, two secondary stories and four picks
+        cover = make_image(tiny_png) if number % 2 == 0 else None
+        make_article(featured=True, category=section, cover_image=cover)
+    for _ in range(14):  # the latest news show ten; the section's block the others
+        make_article(category=section)
 
     with journey(request.node.name) as trip:
-        page = trip.open("en-US", viewport={"width": width, "height": 900})
-        page.goto(live_server.url + "/en/")
-        trip.step(page, f"home-{width}")
-        grid = box(page, ".featured .article-list")
-        last = page.locator(".featured .article-list > li").last.bounding_box()
-        # The last story ends the last row: it reaches the grid's far edge.
-        assert abs((last["x"] + last["width"]) - (grid["x"] + grid["width"])) < 1
-        assert page.locator(".featured .article-list > li").count() == 5
+        wide = trip.open("en-US", viewport=DESKTOP)
+        wide.goto(live_server.url + "/en/")
+        trip.step(wide, "desktop")
+        lead, latest = box(wide, ".top-stories"), box(wide, ".latest-column")
+        assert latest["x"] >= lead["x"] + lead["width"]  # beside the lead
+        assert abs(latest["y"] - lead["y"]) < 5
+        # Picks with and without a picture: their headlines stand level.
+        titles = [title.bounding_box()["y"] for title in wide.locator(".picks .card-title").all()]
+        assert len(titles) == 4 and max(titles) - min(titles) < 1
+        assert wide.locator(".section-block h2").first.text_content().strip() == "Economy"
+        assert wide.locator(".section-block .card").count() == 4  # those not shown above
+        assert not wider_than_the_screen(wide)
+
+        phone = trip.open("en-US", viewport=PHONE)
+        phone.goto(live_server.url + "/en/")
+        trip.step(phone, "phone")
+        lead, latest = box(phone, ".top-stories"), box(phone, ".latest-column")
+        assert latest["y"] >= lead["y"] + lead["height"]  # below it
+        assert not wider_than_the_screen(phone)
+
+
+def test_the_menu_opens_without_javascript_on_a_phone_and_is_open_on_wide_screens(
+    live_server, request
+):
+    make_category(name_en="Economy")
+
+    with journey(request.node.name) as trip:
+        phone = trip.open("en-US", viewport=PHONE, javascript=False)
+        phone.goto(live_server.url + "/en/")
+        sections = phone.get_by_role("link", name="Economy")
+        assert not sections.is_visible()
+        header = box(phone, ".site-header")
+        assert header["height"] < 80  # the news starts near the top
+        phone.get_by_text("Menu").click()
+        trip.step(phone, "menu-open")
+        assert sections.is_visible()
+        assert phone.get_by_role("searchbox").is_visible()
+        assert not wider_than_the_screen(phone)
+
+        wide = trip.open("en-US", viewport=DESKTOP, javascript=False)
+        wide.goto(live_server.url + "/en/")
+        assert wide.get_by_role("link", name="Economy").is_visible()
+        assert not wide.get_by_text("Menu").is_visible()
 
 
 def test_on_a_phone_a_storys_picture_is_a_small_thumbnail_beside_its_headline(
@@ -99,3 +139,12 @@ def test_on_a_phone_a_storys_picture_is_a_small_thumbnail_beside_its_headline(
             assert picture["x"] > title["x"] + title["width"] - 1  # beside, not above
             assert whole["height"] < 200
         assert not wider_than_the_screen(page)
+
+        wide = trip.open("en-US", viewport=DESKTOP)
+        wide.goto(live_server.url + "/en/news/")
+        trip.step(wide, "latest-news-desktop")
+        for card in wide.locator(".card.has-cover").all():
+            picture, title = card.locator("img").bounding_box(), card.locator(".card-title")
+            title = title.bounding_box()
+            assert picture["x"] + picture["width"] < title["x"]  # at the row's start
+            assert picture["width"] < 300

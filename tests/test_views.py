@@ -370,7 +370,10 @@ def test_a_lists_pictures_are_asked_for_at_the_size_a_phone_shows_them(client):
 
     home = html(client.get("/en/"))
 
-    # The lead of the top stories fills a phone's width; the others are thumbnails there.
-    assert len(re.findall(r'sizes="\(min-width: 64rem\) 44rem, 100vw"', home)) == 3
-    thumbnail = r'sizes="\(min-width: 64rem\) 22rem, \(min-width: 40rem\) 50vw, 6rem"'
+    # The lead story fills a phone's width; the secondary stories are thumbnails there.
+    assert len(re.findall(r'sizes="\(min-width: 64rem\) 48rem, 100vw"', home)) == 3
+    thumbnail = r'sizes="\(min-width: 64rem\) 16rem, \(min-width: 40rem\) 50vw, 6rem"'
     assert len(re.findall(thumbnail, home)) == 3
+    # In a list, a story's picture is a thumbnail at every width.
+    latest = html(client.get("/en/news/"))
+    assert len(re.findall(r'sizes="\(min-width: 40rem\) 14rem, 6rem"', latest)) == 6

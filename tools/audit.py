@@ -78,8 +78,9 @@ def vnu_errors(files: list[Path]) -> list[str]:
     ]
 
 
-def axe_violations(urls: dict[str, str]) -> list[str]:
-    """axe-core's violations on each of {name: url}, one line each, in one headless Chromium."""
+def axe_violations(urls: dict[str, str], color_scheme: str = "light") -> list[str]:
+    """axe-core's violations on each of {name: url}, one line each, in one headless Chromium
+    whose reader prefers `color_scheme` (light or dark: site.css has both)."""
     require(CHROMIUM, "Chromium (apt-get install chromium)")
     require(AXE_SCRIPT, "axe-core (npm axe-core)")
     from playwright.sync_api import sync_playwright
@@ -88,7 +89,7 @@ def axe_violations(urls: dict[str, str]) -> list[str]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # The site's Content-Security-Policy would refuse the injected script.
-        page = browser.new_context(bypass_csp=True).new_page()
+        page = browser.new_context(bypass_csp=True, color_scheme=color_scheme).new_page()
         for name, url in urls.items():
             page.goto(url)
             page.add_script_tag(path=AXE_SCRIPT)
@@ -159,7 +160,7 @@ def demo_pages() -> dict[str, str]:
     from django.urls import reverse
     from django.utils import translation
 
-    from articles.models import Article, Tag
+    from articles.models import Article, StaticPage, Tag
 
     everywhere = Article.objects.published().filter(bylines__isnull=False)
     for code, _name in settings.LANGUAGES:
@@ -183,6 +184,8 @@ def demo_pages() -> dict[str, str]:
                     f"{code} category": article.category.get_absolute_url(),
                     f"{code} author": article.byline_authors[0].get_absolute_url(),
                     f"{code} tag": tag.get_absolute_url(),
+                    f"{code} authors": reverse("articles:authors"),
+                    f"{code} page": StaticPage.live_in(code).first().get_absolute_url(code),
                     f"{code} search": f"{reverse('articles:search')}?{urlencode({'q': word})}",
                     f"{code} 404": f"/{code}/no-such-page/",
                 }

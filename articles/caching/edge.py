@@ -147,7 +147,18 @@ def page_keys(instance) -> set[str]:
 
 
 def connect_signals() -> None:
-    from articles.models import Article, Author, Byline, Category, Image, Tag
+    from articles.models import (
+        Article,
+        Author,
+        Byline,
+        Category,
+        Image,
+        SiteIdentity,
+        SocialLink,
+        Source,
+        StaticPage,
+        Tag,
+    )
 
     def article_saving(sender, instance, **kwargs):
         # Where it was before the save: a category it leaves, a banner it drops.
@@ -170,7 +181,8 @@ def connect_signals() -> None:
             purge(article(instance.pk), *(f"tag-{pk}" for pk in tags))
 
     def shown_everywhere(sender, instance, **kwargs):
-        # The navigation lists every category: every page shows it.
+        # The navigation lists every category, the header and footer show the site's
+        # identity and its static pages, and a source is named on every article with it.
         purge(of(instance), SITE)
 
     def shown_where_named(sender, instance, **kwargs):
@@ -181,7 +193,10 @@ def connect_signals() -> None:
         connect = signal.connect
         connect(article_changed, sender=Article, weak=False, dispatch_uid=f"edge-article-{signal}")
         connect(byline_changed, sender=Byline, weak=False, dispatch_uid=f"edge-byline-{signal}")
-        connect(shown_everywhere, sender=Category, weak=False, dispatch_uid=f"edge-cat-{signal}")
+        for model in (Category, SiteIdentity, SocialLink, Source, StaticPage):
+            connect(
+                shown_everywhere, sender=model, weak=False, dispatch_uid=f"edge-{model}-{signal}"
+            )
         for model in (Author, Tag, Image):
             connect(
                 shown_where_named, sender=model, weak=False, dispatch_uid=f"edge-{model}-{signal}"

@@ -201,7 +201,18 @@ def remember(compute, *parts):
 
 def connect_signals() -> None:
     """A new generation whenever something readers see is saved or deleted."""
-    from articles.models import Article, Author, Byline, Category, Image, Tag
+    from articles.models import (
+        Article,
+        Author,
+        Byline,
+        Category,
+        Image,
+        SiteIdentity,
+        SocialLink,
+        Source,
+        StaticPage,
+        Tag,
+    )
 
     def changed(sender, **kwargs):
         bump()
@@ -211,7 +222,9 @@ def connect_signals() -> None:
             bump()
 
     # weak=False: the handlers live only here.
-    for model in (Article, Author, Byline, Category, Image, Tag):
+    shown = (Article, Author, Byline, Category, Image, Tag, SiteIdentity, SocialLink, Source)
+    shown += (StaticPage,)
+    for model in shown:
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-{model}")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-d-{model}")
     m2m_changed.connect(

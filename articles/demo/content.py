@@ -19,10 +19,21 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles import workflow
-from articles.models import LANGUAGE_CODES, Article, Author, Byline, Category, localized
+from articles.models import (
+    LANGUAGE_CODES,
+    Article,
+    Author,
+    Byline,
+    Category,
+    SiteIdentity,
+    StaticPage,
+    localized,
+)
 from articles.models import Image as Picture
 
 STORIES_FILE = Path(__file__).parent / "stories.json"
+# The site's identity and its static pages (About, Contacts, Privacy…), in every language.
+SITE_FILE = Path(__file__).parent / "site.json"
 EDITOR_USERNAME = "editor"
 COVER_SIZE = (1200, 675)
 
@@ -127,7 +138,26 @@ def load_demo_content() -> bool:
         authors = {key: create_translated(Author, spec) for key, spec in AUTHORS.items()}
         for story in stories:
             create_story(story, categories, authors)
+        describe_the_site(json.loads(SITE_FILE.read_text(encoding="utf-8")))
     return True
+
+
+def describe_the_site(site: dict) -> None:
+    """The demo identity's words and links, and its static pages."""
+    identity = SiteIdentity.load()
+    for field, texts in site["identity"].items():
+        if field != "social_links":
+            for code, text in texts.items():
+                setattr(identity, localized(field, code), text)
+    identity.save()
+    identity.social_links.all().delete()
+    for position, (network, url) in enumerate(site["identity"]["social_links"]):
+        identity.social_links.create(network=network, url=url, position=position)
+    for position, page in enumerate(site["pages"]):
+        fields = {"position": position}
+        for field in ("title", "body"):
+            fields |= {localized(field, code): text for code, text in page[field].items()}
+        StaticPage.objects.create(**fields)
 
 
 def create_translated(model, spec: dict):

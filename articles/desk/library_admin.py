@@ -1,4 +1,4 @@
-"""The newsroom's library at the desk: categories, authors, tags and the media library."""
+"""The newsroom's library at the desk: categories, authors, sources, tags, the media library."""
 
 import json
 
@@ -17,7 +17,7 @@ from articles.desk.icons import yes_no_icon
 from articles.desk.translated_admin import WrittenLanguagesAdmin, script_variant_columns
 from articles.editions.languages import EDITIONS, LANGUAGE_CODES, localized
 from articles.media import crops, images
-from articles.models import Article, Author, Category, Image, Tag
+from articles.models import Article, Author, Category, Image, Source, Tag
 
 # How many of the articles showing a picture its page lists.
 USED_IN_LIMIT = 20
@@ -52,6 +52,13 @@ class CategoryAdmin(WrittenLanguagesAdmin):
     search_fields = [localized("name", code) for code in EDITIONS]
     exclude = script_variant_columns("name", "slug", "description")
     change_form_template = "admin/articles/slugged_change_form.html"
+
+
+@admin.register(Source)
+class SourceAdmin(WrittenLanguagesAdmin):
+    list_display = ["credit", "name"]
+    search_fields = ["credit", *(localized("name", code) for code in EDITIONS)]
+    exclude = script_variant_columns("name")
 
 
 @admin.register(Author)

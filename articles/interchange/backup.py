@@ -1,7 +1,8 @@
 """Backups of the content as one portable JSON document (export_content, import_content).
 
 docs/backup-format.md describes the format: categories, authors, tags, the
-media library's rows, articles with every edition's text and times, and the
+media library's rows, articles with every edition's text and times, sources'
+names, static pages, the site's identity with its social links, and the
 retired slugs that keep old addresses redirecting. Ids are kept, since
 article addresses carry them.
 
@@ -55,15 +56,19 @@ from articles.models import (
     Category,
     Image,
     RetiredSlug,
+    SiteIdentity,
+    SocialLink,
+    StaticPage,
     Tag,
     relate,
 )
+from articles.models import Source as NamedSource  # this module's Source reads the stream
 from articles.models.bulk import update_from_values
 from articles.models.derivation import derive
 from articles.search import write_vectors
 
 FORMAT = "newsroom-content"
-VERSION = 2
+VERSION = 3
 BATCH_SIZE = 500
 # The first problems are enough to find what went wrong; thousands would hide them.
 MAX_PROBLEMS = 50
@@ -87,6 +92,8 @@ class Section:
     since: dict[str, int] = field(default_factory=dict)
     # Rich text, translated or not: sanitized on the way in, as save() sanitizes it.
     html: tuple[str, ...] = ()
+    # The version of the format that added the list: a document of an earlier one lacks it.
+    since_version: int = 1
 
     def model_field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)
@@ -174,17 +181,64 @@ ARTICLES = Section(
     ),
     html=("body", "latin_body"),
 )
+SOURCES = Section(
+    "sources",
+    NamedSource,
+    translated=translated_fields(NamedSource),
+    fields=("id", "credit"),
+    since_version=3,
+)
+STATIC_PAGES = Section(
+    "static_pages",
+    StaticPage,
+    translated=translated_fields(StaticPage),
+    fields=("id", "position", "updated_at"),
+    html=("body",),
+    since_version=3,
+)
+# The site's one identity: an import that brings it replaces the site's own.
+SITE_IDENTITY = Section(
+    "site_identity",
+    SiteIdentity,
+    translated=translated_fields(SiteIdentity),
+    fields=("id", "logo", "logo_width", "logo_height", "accent_colour", "updated_at"),
+    since_version=3,
+)
+SOCIAL_LINKS = Section(
+    "social_links",
+    SocialLink,
+    fields=("id", "identity", "network", "url", "position"),
+    since_version=3,
+)
 RETIRED_SLUGS = Section(
     "retired_slugs",
     RetiredSlug,
     fields=("model_name", "object_id", "language", "slug", "retired_at"),
     left_out=("id",),
 )
-SECTIONS = (CATEGORIES, AUTHORS, TAGS, IMAGES, ARTICLES, RETIRED_SLUGS)
+SECTIONS = (
+    CATEGORIES,
+    AUTHORS,
+    TAGS,
+    IMAGES,
+    ARTICLES,
+    SOURCES,
+    STATIC_PAGES,
+    SITE_IDENTITY,
+    SOCIAL_LINKS,
+    RETIRED_SLUGS,
+)
+# The site's identity is there from the first migration on: not content an import would clash with.
+SITE_OWN = (SITE_IDENTITY, SOCIAL_LINKS)
 # An article's relations, written beside its own fields.
 ARTICLE_RELATIONS = ("bylines", "tags")
 # What a retired slug's model_name names: the section its object_id points into.
-RETIRED_OWNERS = {"category": CATEGORIES, "author": AUTHORS, "tag": TAGS}
+RETIRED_OWNERS = {
+    "category": CATEGORIES,
+    "author": AUTHORS,
+    "tag": TAGS,
+    "staticpage": STATIC_PAGES,
+}
 BYLINE_FIELDS = (Byline._meta.get_field("author"), Byline._meta.get_field("position"))
 HEADER = ("format", "version", "exported_at", "languages", "media_url")
 
@@ -384,15 +438,22 @@ def entries(stream: BinaryIO) -> Iterator[tuple[str, int | None, Any]]:
             raise InvalidDocument(
                 ["the document: expected a JSON object (a content export begins with '{')"]
             )
+        version = VERSION
         for expected in MEMBERS:
+            section = SECTIONS_BY_NAME.get(expected)
+            if section is not None and section.since_version > version:
+                continue  # a list the document's version of the format did not have
             _event, name = next(events)  # a member's name, or None at the end of the object
             if name != expected:
                 raise InvalidDocument([misplaced(expected, name)])
             where = expected
             source.mark()
             event, value = next(events)
-            if expected not in SECTIONS_BY_NAME:
-                yield expected, None, built(event, value, events)
+            if section is None:
+                value = built(event, value, events)
+                if expected == "version" and type(value) is int:
+                    version = value  # check_header() refuses any other
+                yield expected, None, value
             elif event != "start_array":
                 found = "an object" if event == "start_map" else describe(value)
                 raise InvalidDocument([f"{expected}: expected a list, found {found}"])
@@ -541,6 +602,8 @@ def check(stream: BinaryIO) -> Summary:
                 summary.media_files.append(row.values["file"])
             elif section is AUTHORS and row.values["photo"]:
                 summary.media_files.append(row.values["photo"])
+            elif section is SITE_IDENTITY and row.values["logo"]:
+                summary.media_files.append(row.values["logo"])
     problems.raise_if_any()
     return summary
 
@@ -884,7 +947,7 @@ def checked_ids(value: Any, where: str, problems: Problems) -> list[int]:
 UNIQUE = {
     **{
         section.name: [(localized("slug", code),) for code in LANGUAGE_CODES]
-        for section in (CATEGORIES, AUTHORS, TAGS)
+        for section in (CATEGORIES, AUTHORS, TAGS, STATIC_PAGES)
     },
     ARTICLES.name: [("legacy_key",)],
     RETIRED_SLUGS.name: [("model_name", "language", "slug")],
@@ -923,6 +986,14 @@ class Relations:
                 )
         if section is ARTICLES:
             self.check_article(row, where)
+        elif section is SOCIAL_LINKS:
+            self.refer(where, "identity", SITE_IDENTITY, values["identity_id"])
+        elif section is SOURCES:
+            # The database compares credits in lower case (Source's constraint).
+            key = (section.name, ("credit",), (values["credit"] or "").casefold())
+            taken = self.used.setdefault(key, where)
+            if taken != where:
+                self.problems.add(where, f"credit {describe(values['credit'])} is also {taken}'s")
         elif section is RETIRED_SLUGS:
             owner = RETIRED_OWNERS.get(values["model_name"])
             if owner is None:
@@ -971,7 +1042,11 @@ def listed(counts: Counter) -> str:
 
 def existing_content() -> Counter:
     """How many rows of each list the database holds now."""
-    counts = {section.name: section.model.objects.count() for section in SECTIONS}
+    counts = {
+        section.name: section.model.objects.count()
+        for section in SECTIONS
+        if section not in SITE_OWN
+    }
     return Counter({name: count for name, count in counts.items() if count})
 
 
@@ -1033,6 +1108,11 @@ def insert(section: Section, rows: list[Row]) -> None:
         # As a save would store them, with the history the document brings.
         for article in instances:
             derive(article, history=False)
+    elif section is STATIC_PAGES:
+        for page in instances:
+            page.clean_bodies()
+    elif section is SITE_IDENTITY:
+        SiteIdentity.objects.all().delete()  # the site's own, with its links
     model.objects.bulk_create(instances)
     restore_stamped_times(section, instances, rows)
     if section is ARTICLES:
@@ -1074,10 +1154,12 @@ def restore_stamped_times(section: Section, instances: list, rows: list[Row]) ->
 
 def delete_content() -> None:
     """Delete every row an import writes, a batch at a time, and their revision history."""
-    for model in (Article, RetiredSlug, Image, Author, Category, Tag):
+    for model in (Article, RetiredSlug, Image, Author, Category, Tag, NamedSource, StaticPage):
         while batch := list(model.objects.values_list("pk", flat=True)[:BATCH_SIZE]):
             model.objects.filter(pk__in=batch).delete()
-    types = ContentType.objects.get_for_models(Article, Byline, Image, Author, Category, Tag)
+    types = ContentType.objects.get_for_models(
+        Article, Byline, Image, Author, Category, Tag, NamedSource, StaticPage
+    )
     Version.objects.filter(content_type__in=types.values()).delete()
     Revision.objects.filter(version__isnull=True).delete()
 

@@ -19,6 +19,8 @@ from articles.models.image import Image
 from articles.models.pages import Author, Category, NamedPage, RetiredSlug, Tag
 from articles.models.reading import ArticleViews
 from articles.models.related import relate
+from articles.models.site import SiteIdentity, SocialLink, StaticPage
+from articles.models.sources import Source
 
 __all__ = [
     "EDITIONS",
@@ -36,6 +38,10 @@ __all__ = [
     "LanguageAssignment",
     "NamedPage",
     "RetiredSlug",
+    "SiteIdentity",
+    "Source",
+    "SocialLink",
+    "StaticPage",
     "Tag",
     "TranslationState",
     "bylines_in_order",

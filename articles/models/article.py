@@ -337,6 +337,9 @@ PAGE_COLUMNS = (
     *(localized(field, code) for field in ("slug", "published_at") for code in EDITIONS),
     "written_in",
     "related_ids",
+    # Its share pictures are cut around the cover's focal point (public/metadata.py).
+    "cover_image__focal_x",
+    "cover_image__focal_y",
 )
 # A summary is made from the first paragraph of this many characters of a body.
 SUMMARY_SOURCE = 1500

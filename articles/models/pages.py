@@ -48,18 +48,23 @@ class NamedPage:
     """
 
     url_name: str
+    name_field: str = "name"  # the translated name its slug is made from: name, title
+    # A page not written in every language has no slug (NULL, not "", which is unique) there.
+    slug_may_be_empty = False
     about_field: str = ""  # the translated text beside the name: description, bio
 
     def save(self, *args, **kwargs):
         previous = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         for code in LANGUAGE_CODES:
-            name = getattr(self, localized("name", code)) or ""
-            slug = regenerated_slug(self, previous, code, "name")
+            name = getattr(self, localized(self.name_field, code)) or ""
+            slug = regenerated_slug(self, previous, code, self.name_field)
             if not slug and name.strip():
                 others = type(self).objects.exclude(pk=self.pk)
                 slug = unique_slug(make_slug(name, code), others, localized("slug", code))
+            if self.slug_may_be_empty:
+                slug = slug or None
             setattr(self, localized("slug", code), slug)
-        converted = ("name", self.about_field) if self.about_field else ("name",)
+        converted = (self.name_field, self.about_field) if self.about_field else (self.name_field,)
         fill_variants(self, converted=converted, copied=("slug",))
         super().save(*args, **kwargs)
         if previous is not None:

@@ -10,8 +10,11 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
 from articles.caching import generation
-from articles.editions.languages import EDITIONS
-from articles.models import Article, Category
+from articles.editions.languages import EDITIONS, localized
+from articles.models import Article, Category, StaticPage
+from articles.models.site import DEFAULT_ACCENT
+from articles.public import metadata
+from articles.public.identity import site_identity
 
 # The addresses every page's frame links to, by name (templates: `{{ site_links.latest }}`).
 SITE_LINKS = ("home", "latest", "authors", "search", "feed", "feed-atom", "feed-json")
@@ -32,6 +35,12 @@ def navigation(request: HttpRequest) -> dict:
         "navigation_categories": SimpleLazyObject(
             lambda: navigation_entries(translation.get_language())
         ),
+        "site": SimpleLazyObject(site_identity),
+        "site_pages": SimpleLazyObject(lambda: footer_pages(translation.get_language())),
+        # A list page's share picture: the edition's card (articles/media/share_images.py).
+        "site_share_image": SimpleLazyObject(
+            lambda: metadata.site_share_image(translation.get_language())
+        ),
         # Pages in a section replace it (articles/public/views.py: Section).
         "section": "",
         "site_links": SimpleLazyObject(lambda: site_links(translation.get_language())),
@@ -43,6 +52,7 @@ def navigation(request: HttpRequest) -> dict:
         "site_url": settings.SITE_URL,
         "canonical_url": canonical_url(request),
         "default_language": settings.LANGUAGE_CODE,
+        "default_accent": DEFAULT_ACCENT,
     }
 
 
@@ -65,6 +75,26 @@ def navigation_entries(language: str) -> list[NavigationEntry]:
             for category in Category.objects.all()
         ],
         "navigation",
+        language,
+    )
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    url: str
+    title: str
+
+
+def footer_pages(language: str) -> list[FooterLink]:
+    """The static pages live in `language`, for the foot of every page."""
+    if language not in EDITIONS:  # a page in no edition: a 404, say
+        return []
+    return generation.remember(
+        lambda: [
+            FooterLink(page.get_absolute_url(language), getattr(page, localized("title", language)))
+            for page in StaticPage.live_in(language)
+        ],
+        "footer-pages",
         language,
     )
 

@@ -22,6 +22,7 @@ from articles.editions.languages import language_tag
 from articles.media import images
 from articles.media.sanitizer import CONTROL_CHARACTERS, render_body
 from articles.models import Article, Author, Category, Tag, bylines_in_order, localized
+from articles.public.identity import site_name
 from articles.public.metadata import absolute
 
 # Full text: the newest 20, as WordPress (10) and Ghost (15) keep theirs short; a feed polled
@@ -174,17 +175,17 @@ class LatestArticlesFeed(Feed):
         return feed
 
     def title(self) -> str:
-        return _("Newsroom: latest news")
+        return _("%(site)s: latest news") % {"site": site_name()}
 
     def description(self) -> str:
-        return _("The latest news from Newsroom.")
+        return _("The latest news from %(site)s.") % {"site": site_name()}
 
     def link(self) -> str:
         return absolute(reverse("articles:latest"))
 
     def author_name(self) -> str:
         # Atom needs an author for entries without a byline.
-        return _("Newsroom")
+        return site_name()
 
     def articles(self, page=None):
         """The public articles this feed lists, newest first."""
@@ -287,7 +288,7 @@ class NamedPageFeed(LatestArticlesFeed):
         return request.named_page
 
     def title(self, page) -> str:
-        return _("Newsroom: %(name)s") % {"name": page.name}
+        return _("%(site)s: %(name)s") % {"site": site_name(), "name": page.name}
 
     def link(self, page) -> str:
         return absolute(page.get_absolute_url())

@@ -5,17 +5,20 @@ Builders return plain dicts; templates print them with the `json_ld` filter
 editor typed can close the script element.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from articles.editions.languages import language_tag
-from articles.media.images import picture
+from articles.editions.addresses import address
+from articles.editions.languages import language_tag, localized
+from articles.media import crops
+from articles.media import share_images as sharing
 from articles.models import Article, Category
-
-SITE_NAME = "Newsroom"
+from articles.public.identity import site_identity, site_name
 
 
 def absolute(path: str) -> str:
@@ -23,23 +26,72 @@ def absolute(path: str) -> str:
 
 
 def publisher() -> dict:
+    identity = site_identity()
+    if identity.logo:
+        logo = (identity.logo.url, identity.logo_width, identity.logo_height)
+    else:
+        logo = (static("logo.png"), 600, 60)
+    url, width, height = logo
     return {
         "@type": "NewsMediaOrganization",
-        "name": SITE_NAME,
+        "name": site_name(),
         "url": absolute("/"),
-        "logo": {
-            "@type": "ImageObject",
-            "url": absolute(static("logo.png")),
-            "width": 600,
-            "height": 60,
-        },
+        "logo": {"@type": "ImageObject", "url": absolute(url), "width": width, "height": height},
     }
 
 
-def cover_url(article: Article) -> str | None:
-    """The cover's largest fallback rendition (or original), absolute; None without a cover."""
-    shown = picture(article.cover_image)
-    return absolute(shown.src) if shown else None
+@dataclass(frozen=True)
+class SharedImage:
+    """A picture a shared link shows (articles/media/share_images.py): its address and size."""
+
+    url: str
+    width: int
+    height: int
+
+
+def share_images(article: Article, language: str) -> list[SharedImage]:
+    """The article's pictures at 16:9, 4:3 and 1:1: its cover cut around the focal point, or
+    cards with its headline. Each address names what the picture is made of (`v`), so that a
+    new headline or focal point is a new address for caches."""
+    image = article.cover_image
+    found = []
+    for shape in sharing.SHAPES:
+        if image is not None and image.file and image.width and image.height:
+            box = crops.crop_box(
+                image.width, image.height, crops_shape(shape), image.focal_x, image.focal_y
+            )
+            name = sharing.cover_name(image, shape)
+            width, height = sharing.size_of(shape, box[2] - box[0])
+        else:
+            name = sharing.card_name(
+                article.title_in(language),
+                site_name(language),
+                site_identity().accent_colour,
+                shape,
+            )
+            width, height = sharing.size_of(shape)
+        path = address("articles:share-image", language, pk=article.pk, shape=shape)
+        found.append(SharedImage(absolute(f"{path}?v={version_of(name)}"), width, height))
+    return found
+
+
+def site_share_image(language: str) -> SharedImage:
+    """The edition's own card, for list pages: its name and tagline on its colour."""
+    identity = site_identity()
+    words = getattr(identity, localized("tagline", language), None) or site_name(language)
+    name = sharing.card_name(words, site_name(language), identity.accent_colour, sharing.SOCIAL)
+    width, height = sharing.size_of(sharing.SOCIAL)
+    path = address("articles:site-share-image", language)
+    return SharedImage(absolute(f"{path}?v={version_of(name)}"), width, height)
+
+
+def version_of(name: str) -> str:
+    """The digest in a share image's stored name: share/card-<digest>.jpg."""
+    return name.rsplit("-", 1)[-1].removesuffix(".jpg")
+
+
+def crops_shape(shape: str) -> crops.Shape:
+    return sharing.SHAPES[shape]
 
 
 def news_article(article: Article, language: str) -> dict:
@@ -66,8 +118,7 @@ def news_article(article: Article, language: str) -> dict:
     }
     if article.category:
         data["articleSection"] = article.category.name
-    if image := cover_url(article):
-        data["image"] = [image]
+    data["image"] = [shared.url for shared in share_images(article, language)]
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -102,7 +153,7 @@ def website() -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "WebSite",
-        "name": SITE_NAME,
+        "name": site_name(),
         "url": absolute(reverse("articles:home")),
         "inLanguage": language_tag(translation.get_language()),
         "publisher": publisher(),

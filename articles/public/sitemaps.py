@@ -3,7 +3,7 @@
 Each edition has three sections: `articles-<code>` (every live article, with
 hreflang links to the editions it is really live in), `news-<code>` (Google
 News: what went live in the last 48 hours) and `pages-<code>` (the home page,
-lists, and every category, author and tag page).
+lists, every category, author and tag page, and the static pages).
 """
 
 from datetime import datetime, timedelta
@@ -20,7 +20,8 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from articles.editions.languages import EDITIONS, language_tag, localized
-from articles.models import Article, Author, Category, Tag
+from articles.models import Article, Author, Category, StaticPage, Tag
+from articles.public.identity import site_name
 
 NEWS_WINDOW = timedelta(hours=48)
 DEFAULT_EDITION = settings.LANGUAGE_CODE  # the target of hreflang="x-default"
@@ -109,7 +110,7 @@ class NewsSitemap(ArticleSitemap):
         for url in urls:
             article = url["item"]
             url["news"] = {
-                "publication": getattr(settings, "SITE_NAME", "Newsroom"),
+                "publication": site_name(self.language),
                 # Google wants the ISO 639 code: both Kazakh scripts are "kk".
                 "language": self.language.partition("-")[0],
                 "publication_date": getattr(
@@ -121,7 +122,8 @@ class NewsSitemap(ArticleSitemap):
 
 
 class PagesSitemap(EditionSitemap):
-    """The edition's home page, lists, and every category, author and tag page."""
+    """The edition's home page, lists, every category, author and tag page, and the static
+    pages written in its language."""
 
     section = "pages"
 
@@ -135,7 +137,8 @@ class PagesSitemap(EditionSitemap):
             for model in (Category, Author, Tag)
             for page in model.objects.filter(**{f"{localized('slug', self.language)}__gt": ""})
         ]
-        return lists + [page.get_absolute_url(self.language) for page in named]
+        static = list(StaticPage.live_in(self.language))
+        return lists + [page.get_absolute_url(self.language) for page in named + static]
 
     def location(self, path: str) -> str:
         return path

@@ -6,7 +6,7 @@ from django.urls.converters import IntConverter
 from articles import search
 from articles.caching.http_cache import public_page
 from articles.models import LARGEST_ID
-from articles.public import feeds, views
+from articles.public import feeds, share, views
 
 
 class ArticleIdConverter(IntConverter):
@@ -36,10 +36,13 @@ urlpatterns = [
         public_page(views.article_detail, ranked=True, aside=True),
         name="article",
     ),
+    path("news/<article_id:pk>/share-<str:shape>.jpg", share.article_image, name="share-image"),
+    path("share.jpg", share.site_image, name="site-share-image"),
     path("category/<slug:slug>/", public_page(views.CategoryView.as_view()), name="category"),
     path("authors/", public_page(views.AuthorIndexView.as_view()), name="authors"),
     path("authors/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
     path("tags/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
+    path("pages/<slug:slug>/", public_page(views.static_page), name="static-page"),
     path("search/", search.search, name="search"),
     path("rss/", public_page(feeds.LatestArticlesFeed()), name="feed"),
     path("category/<slug:slug>/rss/", public_page(feeds.CategoryFeed()), name="category-feed"),

@@ -29,15 +29,22 @@ from articles.models import (
     Author,
     Byline,
     Category,
+    StaticPage,
     Tag,
     localized,
     public_listing,
 )
 from articles.public import bodies, metadata, pagination, popularity
+from articles.public.context_processors import navigation_entries
 
 PAGE_PARAMETERS = pagination.PARAMETERS
-FEATURED_ON_HOME = 5
-LATEST_ON_HOME = 12
+# The front page: the editors' picks (featured) make the lead story, the secondary
+# stories beside it and a row of picks; then the latest headlines, and a block per
+# section with its newest stories.
+FEATURED_ON_HOME = 7
+SECONDARY_ON_HOME = 2
+LATEST_ON_HOME = 10
+IN_SECTION_BLOCK = 4
 LATEST_BESIDE_ARTICLE = 6
 RELATED_ARTICLES = 4
 
@@ -123,6 +130,15 @@ class PublicArticleListView(TemplateView):
         raise NotImplementedError
 
 
+@dataclass(frozen=True)
+class SectionBlock:
+    """A section (category) on the front page, with its newest stories."""
+
+    name: str
+    url: str
+    articles: Sequence
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
@@ -135,15 +151,25 @@ class HomeView(TemplateView):
             "featured",
             language,
         )
+        top = 1 + SECONDARY_ON_HOME
         latest_ids, latest = kept_by_id(
-            lambda: list(public_listing().exclude(pk__in=featured_ids)[:LATEST_ON_HOME]),
+            lambda: list(public_listing().exclude(pk__in=featured_ids)[: LATEST_ON_HOME + top]),
             "latest",
             language,
         )
-        edge.tag(edge.latest(language), *map(edge.article, featured_ids + latest_ids))
+        if not featured_ids:  # no picks yet (an imported archive): the newest lead
+            featured, latest = part(latest, 0, top), part(latest, top)
+        else:
+            latest, latest_ids = part(latest, 0, LATEST_ON_HOME), latest_ids[:LATEST_ON_HOME]
+        shown = featured_ids + latest_ids
+        blocks, block_ids = self.section_blocks(language, shown)
+        edge.tag(edge.latest(language), *map(edge.article, shown + block_ids))
         context |= {
-            "featured": featured,
+            "lead": part(featured, 0, 1),
+            "secondary": part(featured, 1, top),
+            "picks": part(featured, top),
             "latest": latest,
+            "section_blocks": blocks,
             # Called by the template only when its most-read fragment is made.
             "most_read_today": partial(popularity.most_read, language, days=1),
             "most_read_week": partial(popularity.most_read, language, days=7),
@@ -154,6 +180,29 @@ class HomeView(TemplateView):
             "structured_data": SimpleLazyObject(lambda: [metadata.website()]),
         }
         return context
+
+    def section_blocks(self, language: str, shown: list[int]) -> tuple[list[SectionBlock], list]:
+        """Each section with its newest stories not shown above it; sections without any
+        are left out. One narrow query per section, made once per generation."""
+        blocks, ids = [], []
+        for entry in navigation_entries(language):
+            kept, articles = kept_by_id(
+                lambda pk=entry.pk: list(
+                    public_listing().filter(category_id=pk).exclude(pk__in=shown)[:IN_SECTION_BLOCK]
+                ),
+                "section-block",
+                language,
+                entry.pk,
+            )
+            if kept:
+                blocks.append(SectionBlock(entry.name, entry.url, articles))
+                ids += kept
+        return blocks, ids
+
+
+def part(articles: Sequence, start: int, stop: int | None = None) -> SimpleLazyObject:
+    """articles[start:stop], taken only if a template asks: a kept fragment asks nothing."""
+    return SimpleLazyObject(lambda: list(articles[start:stop]))
 
 
 def listed_by_id(ids: list[int]) -> SimpleLazyObject:
@@ -330,7 +379,7 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
         "latest_leaves_out": article.pk if article.pk in ids else "",
         "body": bodies.rendered(body),
         "updated_at": article.updated_in(language),
-        "cover_url": metadata.cover_url(article),
+        "share_images": metadata.share_images(article, language),
         "language_links": language_links(urls.get),
         "section": Section(category=article.category_id),
         # Called by the template only when its most-read fragment is made.
@@ -340,6 +389,26 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
             metadata.article_breadcrumbs(article),
         ],
     }
+
+
+@require_GET
+def static_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of the site's own pages (About, Privacy…), in each language it is written in."""
+    language = translation.get_language()
+    page, current = StaticPage.by_slug(slug, language)
+    if page is None:
+        raise Http404("No such page.")
+    links = language_links(
+        lambda code: page.get_absolute_url(code) if page.is_live_in(code) else None
+    )
+    if not page.is_live_in(language):
+        context = {"language_links": links, "available": [link for link in links if link.url]}
+        return TemplateResponse(request, "articles/page_missing_language.html", context, status=404)
+    if not current:
+        return redirect(page.get_absolute_url(language), permanent=True)
+    edge.tag(edge.of(page))
+    context = {"page": page, "body": bodies.rendered(page.body), "language_links": links}
+    return TemplateResponse(request, "articles/static_page.html", context)
 
 
 def latest_headlines(language: str) -> list[Article]:
