@@ -148,3 +148,49 @@ def test_on_a_phone_a_storys_picture_is_a_small_thumbnail_beside_its_headline(
             title = title.bounding_box()
             assert picture["x"] + picture["width"] < title["x"]  # at the row's start
             assert picture["width"] < 300
+
+
+def test_nothing_moves_as_an_article_page_loads_on_a_phone(live_server, request, tiny_png):
+    """Cumulative layout shift 0: pictures carry their size, the font never reflows the text."""
+    cover = make_image(tiny_png)
+    article = make_article(cover_image=cover, body_en="<p>" + "Words of the story. " * 200 + "</p>")
+    for _ in range(4):
+        make_article(cover_image=make_image(tiny_png))
+
+    with journey(request.node.name) as trip:
+        for address in (article.get_absolute_url("en"), "/en/"):
+            page = trip.open("en-US", viewport=PHONE)
+            page.goto(live_server.url + address)
+            page.wait_for_load_state("networkidle")
+            shift = page.evaluate(
+                """() => new Promise(resolve => {
+                    let total = 0;
+                    new PerformanceObserver(list => {
+                        for (const entry of list.getEntries()) total += entry.value;
+                    }).observe({type: "layout-shift", buffered: true});
+                    setTimeout(() => resolve(total), 500);
+                })"""
+            )
+            assert shift == 0, address
+
+
+def test_a_gallery_sets_its_pictures_side_by_side_and_fits_a_phone(live_server, request, tiny_png):
+    pictures = [make_image(tiny_png, name=f"g{number}.png") for number in range(3)]
+    figures = "".join(
+        f'<figure><img src="{picture.file.url}" alt="View {number}">'
+        f"<figcaption>View {number}</figcaption></figure>"
+        for number, picture in enumerate(pictures)
+    )
+    article = make_article(body_en=f"<p>The square today:</p>{figures}")
+
+    with journey(request.node.name) as trip:
+        wide = trip.open("en-US", viewport=DESKTOP)
+        wide.goto(live_server.url + article.get_absolute_url("en"))
+        trip.step(wide, "desktop")
+        tops = [figure.bounding_box()["y"] for figure in wide.locator(".gallery figure").all()]
+        assert len(tops) == 3 and max(tops) - min(tops) < 1  # one row
+
+        phone = trip.open("en-US", viewport=PHONE)
+        phone.goto(live_server.url + article.get_absolute_url("en"))
+        trip.step(phone, "phone")
+        assert not wider_than_the_screen(phone)

@@ -4,19 +4,30 @@ The stored body keeps a plain `<img src="/media/images/...">` (what the
 sanitizer allows); at render time each picture of ours becomes a
 `<picture>` with its renditions. The media-library rows are fetched in one
 query per page, only when the body has pictures.
+
+A gallery is two or more pictures in a row: the editor adds figures one
+after another, and the page sets them as one block (a grid of pictures with
+their captions), which structured data describes as an ImageGallery.
 """
 
 import re
 from html import unescape
 
 from django.conf import settings
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from articles.media import images
 from articles.media.sanitizer import IMG_TAG, render_body
 from articles.models import Image
 
 ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"', re.I)
+# Figures never nest (the sanitizer's allow-list): a run of two or more, nothing between.
+FIGURE = re.compile(r"<figure\b[^>]*>(?:(?!</figure>).)*</figure>", re.S | re.I)
+GALLERY = re.compile(rf"(?:{FIGURE.pattern}\s*){{2,}}", re.S | re.I)
+SOURCE = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"', re.I)
+CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S | re.I)
 BODY_SIZES = "(min-width: 64rem) 42rem, 100vw"
 
 
@@ -56,5 +67,34 @@ def with_renditions(html: SafeString, pictures: dict[str, Image]) -> SafeString:
 
 def rendered(body: str) -> SafeString:
     """An article body as readers get it: sanitized rich text or escaped paragraphs
-    (media/sanitizer.py), with our own pictures served from their renditions."""
-    return with_renditions(render_body(body or ""), pictures_for(body))
+    (media/sanitizer.py), with our own pictures served from their renditions, and
+    pictures in a row set as a gallery."""
+    return with_galleries(with_renditions(render_body(body or ""), pictures_for(body)))
+
+
+def with_galleries(html: SafeString) -> SafeString:
+    """Each run of two or more figures wrapped as one gallery block."""
+    if html.count("<figure") < 2:
+        return html
+    label = escape(gettext("Gallery"))
+    return mark_safe(
+        GALLERY.sub(
+            lambda run: (
+                f'<div class="gallery" role="group" aria-label="{label}">'
+                f"{run.group(0).strip()}</div>"
+            ),
+            html,
+        )
+    )
+
+
+def gallery_pictures(body: str) -> list[tuple[str, str]]:
+    """The (address, caption text) of the pictures of the body's galleries, in order."""
+    found = []
+    for run in GALLERY.finditer(body or ""):
+        for figure in FIGURE.findall(run.group(0)):
+            if source := SOURCE.search(figure):
+                caption = CAPTION.search(figure)
+                text = unescape(strip_tags(caption.group(1))).strip() if caption else ""
+                found.append((unescape(source.group(1)), text))
+    return found

@@ -18,6 +18,7 @@ from articles.editions.languages import language_tag, localized
 from articles.media import crops
 from articles.media import share_images as sharing
 from articles.models import Article, Category
+from articles.public import bodies
 from articles.public.identity import site_identity, site_name
 
 
@@ -120,6 +121,27 @@ def news_article(article: Article, language: str) -> dict:
         data["articleSection"] = article.category.name
     data["image"] = [shared.url for shared in share_images(article, language)]
     return {key: value for key, value in data.items() if value is not None}
+
+
+def image_gallery(article: Article, language: str) -> dict | None:
+    """schema.org ImageGallery for the pictures set as a gallery in the body, if any."""
+    pictures = bodies.gallery_pictures(article.body_in(language))
+    if not pictures:
+        return None
+    return {
+        "@context": "https://schema.org",
+        "@type": "ImageGallery",
+        "name": article.title_in(language),
+        "url": absolute(article.get_absolute_url(language)),
+        "associatedMedia": [
+            {
+                "@type": "ImageObject",
+                "contentUrl": absolute(src),
+                **({"caption": text} if text else {}),
+            }
+            for src, text in pictures
+        ],
+    }
 
 
 def breadcrumbs(*trail: tuple[str, str]) -> dict:

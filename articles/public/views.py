@@ -387,6 +387,7 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
         "structured_data": [
             metadata.news_article(article, language),
             metadata.article_breadcrumbs(article),
+            *filter(None, [metadata.image_gallery(article, language)]),
         ],
     }
 
