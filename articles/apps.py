@@ -27,6 +27,7 @@ class ArticlesConfig(AppConfig):
         from articles import search  # noqa: F401
         from articles.caching import edge, generation
         from articles.desk import admin  # noqa: F401
+        from articles.media import embeds  # noqa: F401  (its receiver notes embeds on save)
 
         # Counts the readers of pages served whole from the cache.
         from articles.public import popularity  # noqa: F401

@@ -152,6 +152,7 @@ def connect_signals() -> None:
         Author,
         Byline,
         Category,
+        Embed,
         Image,
         SiteIdentity,
         SocialLink,
@@ -193,7 +194,9 @@ def connect_signals() -> None:
         connect = signal.connect
         connect(article_changed, sender=Article, weak=False, dispatch_uid=f"edge-article-{signal}")
         connect(byline_changed, sender=Byline, weak=False, dispatch_uid=f"edge-byline-{signal}")
-        for model in (Category, SiteIdentity, SocialLink, Source, StaticPage):
+        # An embed's card gets its title and thumbnail once fetched: rare, and the articles
+        # that show it would take a search through every body to find.
+        for model in (Category, SiteIdentity, SocialLink, Source, StaticPage, Embed):
             connect(
                 shown_everywhere, sender=model, weak=False, dispatch_uid=f"edge-{model}-{signal}"
             )

@@ -206,6 +206,7 @@ def connect_signals() -> None:
         Author,
         Byline,
         Category,
+        Embed,
         Image,
         SiteIdentity,
         SocialLink,
@@ -223,7 +224,7 @@ def connect_signals() -> None:
 
     # weak=False: the handlers live only here.
     shown = (Article, Author, Byline, Category, Image, Tag, SiteIdentity, SocialLink, Source)
-    shown += (StaticPage,)
+    shown += (StaticPage, Embed)
     for model in shown:
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-{model}")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-d-{model}")

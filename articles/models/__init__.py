@@ -15,6 +15,7 @@ from articles.models.article import (
 )
 from articles.models.derivation import LATIN_OVERRIDABLE
 from articles.models.desk import AutosavedForm, LanguageAssignment
+from articles.models.embed import Embed
 from articles.models.image import Image
 from articles.models.pages import Author, Category, NamedPage, RetiredSlug, Tag
 from articles.models.reading import ArticleViews
@@ -33,6 +34,7 @@ __all__ = [
     "AutosavedForm",
     "Author",
     "Byline",
+    "Embed",
     "Category",
     "Image",
     "LanguageAssignment",

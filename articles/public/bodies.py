@@ -18,7 +18,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from articles.media import images
+from articles.media import embeds, images
 from articles.media.sanitizer import IMG_TAG, render_body
 from articles.models import Image
 
@@ -65,11 +65,15 @@ def with_renditions(html: SafeString, pictures: dict[str, Image]) -> SafeString:
     return mark_safe(IMG_TAG.sub(replace, html))
 
 
-def rendered(body: str) -> SafeString:
+def rendered(body: str, embedded: list[embeds.Found] | None = None) -> SafeString:
     """An article body as readers get it: sanitized rich text or escaped paragraphs
-    (media/sanitizer.py), with our own pictures served from their renditions, and
-    pictures in a row set as a gallery."""
-    return with_galleries(with_renditions(render_body(body or ""), pictures_for(body)))
+    (media/sanitizer.py), with our own pictures served from their renditions,
+    pictures in a row set as a gallery, and videos and posts as click-to-load cards
+    (`embedded`, from embeds.found_in(body), when the caller has them already)."""
+    html = with_renditions(render_body(body or ""), pictures_for(body))
+    if embedded is None:
+        embedded = embeds.found_in(body)
+    return with_galleries(embeds.with_cards(html, embedded))
 
 
 def with_galleries(html: SafeString) -> SafeString:

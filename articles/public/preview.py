@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.media import embeds
 from articles.models import EDITIONS, Article, localized
 from articles.public import views
 
@@ -107,6 +108,8 @@ def article_preview(request: HttpRequest, token: str) -> HttpResponse:
             ),
         }
         response = render(request, "articles/article.html", context)
+    if policy := embeds.frame_policy(context["embedded"]):
+        response.headers["Content-Security-Policy"] = policy
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Content-Language"] = language
     return response

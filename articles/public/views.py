@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from articles.caching import edge, generation, http_cache
 from articles.editions.collation import alphabetical
 from articles.editions.languages import language_links
+from articles.media import embeds
 from articles.models import (
     Article,
     Author,
@@ -363,12 +364,21 @@ def article_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         },
     )
     http_cache.counts_view(response, pk, language)
+    return allow_embedded_frames(response)
+
+
+def allow_embedded_frames(response: TemplateResponse) -> TemplateResponse:
+    """A page with videos or posts allows frames from their players alone, by its own
+    Content-Security-Policy (kept with the page; the middleware leaves it as it is)."""
+    if policy := embeds.frame_policy(response.context_data.get("embedded", [])):
+        response.headers["Content-Security-Policy"] = policy
     return response
 
 
 def article_context(article: Article, language: str, urls: dict[str, str]) -> dict:
     """What article.html shows of `article` in `language` (the preview's too)."""
     body = article.body_in(language)
+    embedded = embeds.found_in(body)
     # The block beside the article is a fragment of its own.
     ids, headlines = kept_by_id(lambda: latest_headlines(language), "headlines", language)
     shown = [pk for pk in ids if pk != article.pk][:LATEST_BESIDE_ARTICLE]
@@ -377,7 +387,8 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
         "latest": SimpleLazyObject(lambda: [h for h in headlines if h.pk in shown]),
         # The block beside every article but the newest few is the same: one fragment.
         "latest_leaves_out": article.pk if article.pk in ids else "",
-        "body": bodies.rendered(body),
+        "body": bodies.rendered(body, embedded),
+        "embedded": embedded,
         "updated_at": article.updated_in(language),
         "share_images": metadata.share_images(article, language),
         "language_links": language_links(urls.get),
@@ -388,6 +399,7 @@ def article_context(article: Article, language: str, urls: dict[str, str]) -> di
             metadata.news_article(article, language),
             metadata.article_breadcrumbs(article),
             *filter(None, [metadata.image_gallery(article, language)]),
+            *metadata.videos(article, language, embedded),
         ],
     }
 
