@@ -64,6 +64,11 @@ class Journey:
     def note_console_error(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             where = message.page.url if message.page else "?"
+            # A not-found page's own status (a 404 the test asked for), not a resource of it.
+            if message.text.startswith("Failed to load resource") and (
+                message.location.get("url") == where
+            ):
+                return
             self.problems.append(f"console error on {where}: {message.text}")
 
     def note_script_error(self, error: WebError) -> None:

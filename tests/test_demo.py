@@ -132,3 +132,16 @@ def test_each_new_database_gets_a_different_password(demo_output):
     get_user_model().objects.filter(username="editor").delete()
     second = printed_password(load_demo())
     assert first and second and first != second
+
+
+def test_the_demo_site_has_its_own_pages_identity_and_sources(client, demo_output):
+    from articles.models import Article, SiteIdentity, StaticPage
+
+    assert StaticPage.objects.count() == 6
+    assert SiteIdentity.load().social_links.count() == 5
+    for code in ("kk", "kk-latn", "ru", "en"):
+        footer = client.get(f"/{code}/").content.decode().split('<footer class="site-footer">')[1]
+        assert footer.count("/pages/") == 6, code
+    story = Article.objects.published("ru").filter(source="Kazinform").first()
+    page = client.get(story.get_absolute_url("ru")).content.decode()
+    assert '<span class="source">Казинформ</span>' in page

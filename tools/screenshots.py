@@ -5,10 +5,15 @@ demo content, serves it with Django's development server (DEBUG on, so that
 the static files and the demo's pictures are served too), and saves, at a
 desktop width of 1280 pixels:
 
-- docs/screenshots/home.png: the home page of the Kazakh edition (the default);
-- docs/screenshots/article.png: the leading story, in the English edition;
+- docs/screenshots/home.png: the front page of the Kazakh edition (the default);
+- docs/screenshots/article.png: the lead story, in the English edition;
+- docs/screenshots/home-phone.png, article-phone-dark.png: the Russian edition's
+  front page and that story on a phone (390 pixels), the story in dark mode;
 - docs/screenshots/admin-article.png: that story in the editors' desk, signed
   in (password, then an authenticator app's code) as a user this script creates.
+
+Every page type in every edition, at both widths, is photographed by
+tests/test_every_page_looks.py (test-results/journeys/, kept by CI).
 
     .venv/bin/python -m tools.screenshots
 """
@@ -31,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 # A desktop window: the shots are of what it shows, not of whole pages, to stay small.
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 ADMIN_VIEWPORT = {"width": 1280, "height": 960}
 USERNAME = "chief"
 # The secret of that user's authenticator app.
@@ -116,8 +122,9 @@ def photograph(base: str, password: str) -> list[Path]:
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    home, article, admin = (
-        SCREENSHOTS / f"{name}.png" for name in ("home", "article", "admin-article")
+    home, article, home_phone, article_phone, admin = (
+        SCREENSHOTS / f"{name}.png"
+        for name in ("home", "article", "home-phone", "article-phone-dark", "admin-article")
     )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -126,10 +133,17 @@ def photograph(base: str, password: str) -> list[Path]:
         reader.goto(f"{base}/kk/", wait_until="networkidle")
         reader.screenshot(path=home)
         reader.goto(f"{base}/en/", wait_until="networkidle")
-        reader.locator(".featured .card-title a").first.click()
+        reader.locator(".top-stories .card-title a").first.click()
         reader.wait_for_load_state("networkidle")
         reader.screenshot(path=article)
         pk = re.search(r"/news/(\d+)-", reader.url).group(1)
+
+        phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+        phone.goto(f"{base}/ru/", wait_until="networkidle")
+        phone.screenshot(path=home_phone)
+        dark = browser.new_context(viewport=PHONE, is_mobile=True, color_scheme="dark").new_page()
+        dark.goto(f"{base}/ru/news/{pk}/", wait_until="networkidle")
+        dark.screenshot(path=article_phone)
 
         desk = browser.new_context(viewport=ADMIN_VIEWPORT, locale="en-US").new_page()
         desk.goto(f"{base}/admin/articles/article/{pk}/change/")
@@ -142,7 +156,7 @@ def photograph(base: str, password: str) -> list[Path]:
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=admin)
         browser.close()
-    return [home, article, admin]
+    return [home, article, home_phone, article_phone, admin]
 
 
 if __name__ == "__main__":

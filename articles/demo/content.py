@@ -26,13 +26,14 @@ from articles.models import (
     Byline,
     Category,
     SiteIdentity,
+    Source,
     StaticPage,
     localized,
 )
 from articles.models import Image as Picture
 
 STORIES_FILE = Path(__file__).parent / "stories.json"
-# The site's identity and its static pages (About, Contacts, Privacy…), in every language.
+# The site's identity, its static pages (About, Contacts, Privacy…) and the sources' names.
 SITE_FILE = Path(__file__).parent / "site.json"
 EDITOR_USERNAME = "editor"
 COVER_SIZE = (1200, 675)
@@ -143,7 +144,7 @@ def load_demo_content() -> bool:
 
 
 def describe_the_site(site: dict) -> None:
-    """The demo identity's words and links, and its static pages."""
+    """The demo identity's words and links, the sources' names, and its static pages."""
     identity = SiteIdentity.load()
     for field, texts in site["identity"].items():
         if field != "social_links":
@@ -153,6 +154,9 @@ def describe_the_site(site: dict) -> None:
     identity.social_links.all().delete()
     for position, (network, url) in enumerate(site["identity"]["social_links"]):
         identity.social_links.create(network=network, url=url, position=position)
+    for source in site["sources"]:
+        names = {localized("name", code): name for code, name in source["name"].items()}
+        Source.objects.create(credit=source["credit"], **names)
     for position, page in enumerate(site["pages"]):
         fields = {"position": position}
         for field in ("title", "body"):
