@@ -194,3 +194,24 @@ def test_a_gallery_sets_its_pictures_side_by_side_and_fits_a_phone(live_server, 
         phone.goto(live_server.url + article.get_absolute_url("en"))
         trip.step(phone, "phone")
         assert not wider_than_the_screen(phone)
+
+
+def test_on_paper_a_story_is_printed_without_menus_sidebars_or_buttons(live_server, request):
+    others = [make_article() for _ in range(3)]
+    article = make_article(
+        body_en='<p>Read <a href="https://example.org/report">the report</a>.</p>'
+    )
+    assert others
+
+    with journey(request.node.name) as trip:
+        page = trip.open("en-US", viewport=DESKTOP)
+        page.goto(live_server.url + article.get_absolute_url("en"))
+        page.emulate_media(media="print")
+        trip.step(page, "print")
+        assert page.locator("article.article h1").is_visible()
+        for hidden in (".menu", ".article-side", ".share", ".site-footer nav"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+        written_out = page.evaluate(
+            "getComputedStyle(document.querySelector('.body a'), '::after').content"
+        )
+        assert "https://example.org/report" in written_out
