@@ -35,13 +35,15 @@ class Provider(BaseHTTPRequestHandler):
 
     status = 200
     asked: list[str] = []
+    answer: dict | None = None  # what the oEmbed endpoint says, if not the usual
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         Provider.asked.append(self.path)
         if self.path.startswith("/oembed"):
             host = f"http://127.0.0.1:{self.server.server_port}"
             body = json.dumps(
-                {
+                Provider.answer
+                or {
                     "title": "Astana at night, from the air",
                     "author_name": "Newsroom",
                     "thumbnail_url": f"{host}/vi/dQw4w9WgXcQ/hqdefault.jpg",
@@ -67,7 +69,7 @@ def provider(monkeypatch):
     monkeypatch.setitem(embeds.OEMBED_ENDPOINTS, "youtube", f"{address}/oembed")
     monkeypatch.setitem(embeds.THUMBNAIL_HOSTS, "youtube", {"127.0.0.1"})
     monkeypatch.setattr(embeds, "SCHEMES", {"https", "http"})
-    Provider.status, Provider.asked = 200, []
+    Provider.status, Provider.asked, Provider.answer = 200, [], None
     yield Provider
     server.shutdown()
 
@@ -148,6 +150,27 @@ def test_a_thumbnail_from_another_host_is_not_fetched(
     embed = Embed.objects.get(url=VIDEO)
     assert embed.title and not embed.thumbnail
     assert not [path for path in provider.asked if path.endswith(".jpg")]
+
+
+def test_a_hostile_oembed_answer_is_neutralised(
+    client, provider, django_capture_on_commit_callbacks
+):
+    provider.answer = {
+        "title": "<script>alert(1)</script>" + "A very long title. " * 100,
+        "author_name": '"><img src=x onerror=alert(2)>',
+        "html": '<iframe src="https://evil.example/"></iframe><script>alert(3)</script>',
+        "thumbnail_url": "https://evil.example/thumb.jpg",
+    }
+    article = save_with_body(f"<p>{VIDEO}</p>", django_capture_on_commit_callbacks)
+
+    embed = Embed.objects.get(url=VIDEO)
+    assert len(embed.title) == 300 and not embed.thumbnail  # cut short; no foreign picture
+    answer = client.get(article.get_absolute_url("en"))
+    page = answer.content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text
+    assert "evil.example" not in page
+    assert "evil.example" not in answer["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(

@@ -128,3 +128,21 @@ def test_no_share_picture_for_a_story_not_live_in_the_edition(client):
     assert client.get(f"/ru/news/{english_only.pk}/share-16x9.jpg").status_code == 404
     assert client.get(f"/en/news/{english_only.pk}/share-16x9.jpg").status_code == 200
     assert client.get(f"/en/news/{english_only.pk}/share-2x1.jpg").status_code == 404
+
+
+def test_every_article_has_an_og_image_and_a_json_ld_image(client):
+    for number in range(2):
+        cover = make_image(picture_with_a_mark(1600, 1000, (800, 500)), name=f"c{number}.png")
+        make_article(cover_image=cover)
+        make_article(title_en=f"A story without a picture, number {number}")
+
+    from articles.models import Article
+
+    for article in Article.objects.published("en"):
+        page = client.get(article.get_absolute_url("en")).content.decode()
+        og_image = re.search(r'<meta property="og:image" content="([^"]+)">', page)[1]
+        images = structured_images(page)
+        assert og_image == images[0] and len(images) == 3
+        sizes = [fetched_picture(client, url).size for url in images]
+        assert [round(width / height, 2) for width, height in sizes] == [1.78, 1.33, 1.0]
+        assert all(width >= 1000 for width, _height in sizes), sizes
