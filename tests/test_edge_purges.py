@@ -194,6 +194,26 @@ def test_a_renamed_category_purges_every_page_for_the_navigation(recording_edge,
     assert {f"category-{category.pk}", "site"} <= recording_edge.purged()
 
 
+@pytest.mark.parametrize("change", ["identity", "link", "page", "source"])
+def test_what_every_page_shows_purges_every_page(recording_edge, committed, change):
+    from articles.models import SiteIdentity, Source, StaticPage
+
+    identity = SiteIdentity.load()
+    identity.save()
+    recording_edge.purges.clear()
+    with committed():
+        if change == "identity":
+            identity.name_en = "Inform"
+            identity.save()
+        elif change == "link":
+            identity.social_links.create(network="telegram", url="https://t.me/inform")
+        elif change == "page":
+            StaticPage(title_en="About us", body_en="<p>An agency.</p>").save()
+        else:
+            Source.objects.create(credit="Kazinform", name_kk="Қ", name_ru="К", name_en="K")
+    assert "site" in recording_edge.purged()
+
+
 def test_a_renamed_author_purges_their_pages_and_the_authors_index(recording_edge, committed):
     author = make_author()
     recording_edge.purges.clear()

@@ -147,19 +147,7 @@ def page_keys(instance) -> set[str]:
 
 
 def connect_signals() -> None:
-    from articles.models import (
-        Article,
-        Author,
-        Byline,
-        Category,
-        Embed,
-        Image,
-        SiteIdentity,
-        SocialLink,
-        Source,
-        StaticPage,
-        Tag,
-    )
+    from articles.models import SHOWN_EVERYWHERE, Article, Author, Byline, Image, Tag
 
     def article_saving(sender, instance, **kwargs):
         # Where it was before the save: a category it leaves, a banner it drops.
@@ -182,8 +170,8 @@ def connect_signals() -> None:
             purge(article(instance.pk), *(f"tag-{pk}" for pk in tags))
 
     def shown_everywhere(sender, instance, **kwargs):
-        # The navigation lists every category, the header and footer show the site's
-        # identity and its static pages, and a source is named on every article with it.
+        # An embed's card too: it gets its title once fetched, which is rare, and the
+        # articles that show it would take a search through every body to find.
         purge(of(instance), SITE)
 
     def shown_where_named(sender, instance, **kwargs):
@@ -194,9 +182,7 @@ def connect_signals() -> None:
         connect = signal.connect
         connect(article_changed, sender=Article, weak=False, dispatch_uid=f"edge-article-{signal}")
         connect(byline_changed, sender=Byline, weak=False, dispatch_uid=f"edge-byline-{signal}")
-        # An embed's card gets its title and thumbnail once fetched: rare, and the articles
-        # that show it would take a search through every body to find.
-        for model in (Category, SiteIdentity, SocialLink, Source, StaticPage, Embed):
+        for model in SHOWN_EVERYWHERE:
             connect(
                 shown_everywhere, sender=model, weak=False, dispatch_uid=f"edge-{model}-{signal}"
             )

@@ -201,19 +201,7 @@ def remember(compute, *parts):
 
 def connect_signals() -> None:
     """A new generation whenever something readers see is saved or deleted."""
-    from articles.models import (
-        Article,
-        Author,
-        Byline,
-        Category,
-        Embed,
-        Image,
-        SiteIdentity,
-        SocialLink,
-        Source,
-        StaticPage,
-        Tag,
-    )
+    from articles.models import SHOWN_EVERYWHERE, Article, Author, Byline, Image, Tag
 
     def changed(sender, **kwargs):
         bump()
@@ -223,9 +211,7 @@ def connect_signals() -> None:
             bump()
 
     # weak=False: the handlers live only here.
-    shown = (Article, Author, Byline, Category, Image, Tag, SiteIdentity, SocialLink, Source)
-    shown += (StaticPage, Embed)
-    for model in shown:
+    for model in (Article, Author, Byline, Image, Tag, *SHOWN_EVERYWHERE):
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-{model}")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"generation-d-{model}")
     m2m_changed.connect(

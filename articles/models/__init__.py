@@ -23,6 +23,11 @@ from articles.models.related import relate
 from articles.models.site import SiteIdentity, SocialLink, StaticPage
 from articles.models.sources import Source
 
+# What every public page may show, beyond the articles on it: the navigation's sections,
+# the header's and footer's identity, links and static pages, sources' names and embeds'
+# cards. A change to any of them makes every page anew (articles/caching/).
+SHOWN_EVERYWHERE = (Category, SiteIdentity, SocialLink, Source, StaticPage, Embed)
+
 __all__ = [
     "EDITIONS",
     "LANGUAGE_CODES",
@@ -40,6 +45,7 @@ __all__ = [
     "LanguageAssignment",
     "NamedPage",
     "RetiredSlug",
+    "SHOWN_EVERYWHERE",
     "SiteIdentity",
     "Source",
     "SocialLink",
