@@ -220,3 +220,21 @@ def test_an_articles_source_is_named_in_each_editions_letters(client):
         '<span class="source">Reuters</span>'
         in client.get(other.get_absolute_url("ru")).content.decode()
     )
+
+
+def test_a_logo_takes_the_names_place_in_the_header_with_its_size(client, tiny_png):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    identity = name_the_site(en="Inform")
+    identity.logo = SimpleUploadedFile("logo.png", tiny_png, content_type="image/png")
+    identity.save()
+
+    page = client.get("/en/").content.decode()
+
+    brand = re.search(r'<a class="brand" href="/en/">(.*?)</a>', page)[1]
+    assert re.fullmatch(
+        r'<img src="/media/identity/logo[^"]*\.png" width="3" height="2" alt="Inform">', brand
+    )
+    # The publisher's logo in structured data is the identity's too.
+    logo = r'"logo": \{"@type": "ImageObject", "url": "[^"]*/media/identity/logo[^"]*", '
+    assert re.search(logo + r'"width": 3, "height": 2\}', page)
