@@ -2,6 +2,7 @@
 
 import functools
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -39,7 +40,11 @@ def navigation(request: HttpRequest) -> dict:
         "site_pages": SimpleLazyObject(lambda: footer_pages(translation.get_language())),
         # A list page's share picture: the edition's card (articles/media/share_images.py).
         "site_share_image": SimpleLazyObject(
-            lambda: metadata.site_share_image(translation.get_language())
+            lambda: generation.kept_here(
+                partial(metadata.site_share_image, translation.get_language()),
+                "site-share-image",
+                translation.get_language(),
+            )
         ),
         # Pages in a section replace it (articles/public/views.py: Section).
         "section": "",
@@ -69,7 +74,7 @@ def navigation_entries(language: str) -> list[NavigationEntry]:
     Kept as plain entries, not as a fragment of the page: each page marks its
     own section in them (base.html), and a fragment would be one per section.
     """
-    return generation.remember(
+    return generation.kept_here(
         lambda: [
             NavigationEntry(category.pk, category.get_absolute_url(language), category.name)
             for category in Category.objects.all()

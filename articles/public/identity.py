@@ -28,7 +28,7 @@ def site_identity() -> SiteIdentity:
         identity = SiteIdentity.objects.prefetch_related("social_links").filter(pk=1).first()
         return identity or SiteIdentity.load()
 
-    return generation.remember(read, "identity")
+    return generation.kept_here(read, "identity")
 
 
 def site_name(language: str | None = None) -> str:

@@ -184,20 +184,23 @@ class HomeView(TemplateView):
 
     def section_blocks(self, language: str, shown: list[int]) -> tuple[list[SectionBlock], list]:
         """Each section with its newest stories not shown above it; sections without any
-        are left out. One narrow query per section, made once per generation."""
+        are left out. One narrow query per section, made once per generation, and kept
+        as one entry: the page reads them all at once, and each entry costs a read."""
+        made: dict[int, list[Article]] = {}
+
+        def ids_by_section() -> dict[int, list[int]]:
+            for entry in navigation_entries(language):
+                newest = public_listing().filter(category_id=entry.pk).exclude(pk__in=shown)
+                made[entry.pk] = list(newest[:IN_SECTION_BLOCK])
+            return {pk: [article.pk for article in found] for pk, found in made.items()}
+
+        kept = generation.remember(ids_by_section, "section-blocks", language)
         blocks, ids = [], []
         for entry in navigation_entries(language):
-            kept, articles = kept_by_id(
-                lambda pk=entry.pk: list(
-                    public_listing().filter(category_id=pk).exclude(pk__in=shown)[:IN_SECTION_BLOCK]
-                ),
-                "section-block",
-                language,
-                entry.pk,
-            )
-            if kept:
+            if found := kept.get(entry.pk):
+                articles = made.get(entry.pk) or listed_by_id(found)
                 blocks.append(SectionBlock(entry.name, entry.url, articles))
-                ids += kept
+                ids += found
         return blocks, ids
 
 
