@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, WebError, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tools.audit import CHROMIUM, CHROMIUM_ARGS, MissingTool, require
 
@@ -58,7 +59,15 @@ class Journey:
         """Saves the page as the journey's next step."""
         self.steps += 1
         path = self.directory / f"{self.steps:02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
+        try:
+            page.screenshot(path=path, full_page=True)
+        except PlaywrightError as error:
+            # Chromium now and then cannot capture a page it has just drawn (seen once in
+            # CI, on a page that other runs captured): a moment later it can.
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(500)
+            page.screenshot(path=path, full_page=True)
         return path
 
     def note_console_error(self, message: ConsoleMessage) -> None:
